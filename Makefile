@@ -1,0 +1,42 @@
+# lazymm-hp: the front door. Every target is idempotent and reuses build/ (work tree, build dirs,
+# ccache, downloads). See README.md.
+#
+#   make            main job: install deps, fetch base, apply the series, build, boot KUnit, summary
+#   make check      every test (series round trip, checkpatch, bisect, W=1/sparse, KUnit boots)
+#
+# Pieces:  setup base apply export verify kunit clean
+# Knobs:   KSRC=/path/to/linux  ACCEL=kvm  JOBS=N  BOOT_TIMEOUT=secs  FORCE=1 (apply over local work)
+
+SHELL := /bin/bash
+S := scripts
+.DEFAULT_GOAL := all
+.PHONY: all check setup base apply export verify kunit clean
+
+all:
+	@$(S)/main.sh
+
+check:
+	@$(S)/check.sh
+
+setup:
+	@$(S)/setup.sh
+
+base: setup
+	@$(S)/fetch-base.sh
+
+apply: base
+	@$(S)/series.sh apply
+
+export:
+	@$(S)/series.sh export
+
+verify: base
+	@$(S)/series.sh verify
+
+kunit: apply
+	@$(S)/kunit.sh build x86_64 && $(S)/kunit.sh build ppc64 && \
+	 $(S)/kunit.sh run x86_64 && $(S)/kunit.sh run ppc64-radix && $(S)/kunit.sh run ppc64-hash
+
+# Build directories only; the work tree, downloads and ccache stay.
+clean:
+	rm -rf build/kunit-* build/verify build/tmp build/logs

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# make check: every test of the series, ending with the line "N passed, N failed".
+#
+# Order: install/fetch (fatal on failure), series round trip, apply, checkpatch per patch, the KUnit
+# kernels at the tip, each earlier patch built on its own, W=1/sparse, the KUnit boots.
+source "$(dirname "$0")/lib.sh"
+
+PASSED=0 FAILED=0
+declare -a REPORT=()
+T_START=$(now)
+
+# check NAME CMD...: run one test, count it, remember its time.
+check() {
+	local name=$1 t0 rc=0
+	shift
+	t0=$(now)
+	step "[$((PASSED + FAILED + 1))] $name"
+	"$@" || rc=$?
+	LAST_RC=$rc
+	if [ "$rc" = 0 ]; then
+		PASSED=$((PASSED + 1))
+		REPORT+=("$(printf 'PASS  %-46s %5ss' "$name" "$(($(now) - t0))")")
+	else
+		FAILED=$((FAILED + 1))
+		REPORT+=("$(printf 'FAIL  %-46s %5ss' "$name" "$(($(now) - t0))")")
+	fi
+	return 0
+}
+
+"$TOP/scripts/setup.sh"
+"$TOP/scripts/fetch-base.sh"
+
+check "series: git am + export reproduces patches/" "$TOP/scripts/series.sh" verify
+applied=0
+check "series: apply to the work tree" "$TOP/scripts/series.sh" apply
+[ "$LAST_RC" = 0 ] && applied=1
+
+if [ "$applied" = 1 ]; then
+	while read -r p; do
+		check "checkpatch --strict ${p%.patch}" "$TOP/scripts/hygiene.sh" checkpatch "$PATCHES/$p"
+	done <"$PATCHES/series"
+
+	check "kunit build x86_64 (tip)" "$TOP/scripts/kunit.sh" build x86_64
+	check "kunit build ppc64 (tip)" "$TOP/scripts/kunit.sh" build ppc64
+
+	# Every patch but the last builds on its own (the last is the tip, built above).
+	mapfile -t shas < <(tgit rev-list --reverse base..work)
+	for ((i = 0; i < ${#shas[@]} - 1; i++)); do
+		check "bisect build x86_64 after patch $((i + 1))" "$TOP/scripts/hygiene.sh" bisect "${shas[$i]}"
+	done
+	# Bring the KUnit kernel back to the tip (incremental) before booting it.
+	[ ${#shas[@]} -gt 1 ] && { "$TOP/scripts/kunit.sh" build x86_64 || FAILED=$((FAILED + 1)); }
+	check "W=1 + sparse + kernel-doc on touched files" "$TOP/scripts/hygiene.sh" static
+
+	for v in x86_64 ppc64-radix ppc64-hash; do
+		check "kunit $v -smp 4" "$TOP/scripts/kunit.sh" run "$v"
+	done
+else
+	echo "error: the series is not applied; skipping the tests that need it" >&2
+	FAILED=$((FAILED + 1))
+fi
+
+echo
+echo "== make check summary ($(($(now) - T_START)) s) =="
+printf '%s\n' "${REPORT[@]}"
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" = 0 ]

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Patch hygiene checks on the applied series (work tree at the tip of "work").
+#
+#   hygiene.sh checkpatch PATCH   scripts/checkpatch.pl --strict: 0 errors, 0 warnings, 0 checks
+#   hygiene.sh bisect SHA         build x86_64 at that commit in build/kunit-x86_64 (incremental)
+#   hygiene.sh static             W=1 + sparse (C=2) on every .c file the series touches, and
+#                                 kernel-doc -Wall on every touched header; fails on any warning on a
+#                                 line the series added (pre-existing ones are listed, not counted)
+source "$(dirname "$0")/lib.sh"
+
+checkpatch() {
+	local p=$1 out
+	out=$(cd "$TREE" && perl scripts/checkpatch.pl --strict --quiet --no-summary --show-types "$p" 2>&1) || true
+	if [ -n "$out" ]; then
+		echo "$out" | head -n 40 >&2
+		echo "error: checkpatch --strict reports problems in $(basename "$p")" >&2
+		return 1
+	fi
+}
+
+make_x86() {
+	make -s -C "$TREE" O="$BUILD/kunit-x86_64" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" "$@"
+}
+
+bisect() {
+	local sha=$1 log rc=0
+	require_tree
+	[ -f "$BUILD/kunit-x86_64/.config" ] || die "no x86_64 KUnit config yet; run 'scripts/kunit.sh build x86_64'"
+	log=$BUILD/logs/bisect-$(tgit rev-parse --short "$sha").log
+	mkdir -p "$BUILD/logs"
+	tgit checkout -q --detach "$sha"
+	{ make_x86 olddefconfig && make_x86; } >"$log" 2>&1 || rc=$?
+	tgit checkout -q work
+	if [ "$rc" != 0 ]; then
+		grep -E 'error|Error' "$log" | head -n 20 >&2
+		echo "error: the tree does not build at $(tgit log -1 --format='%h %s' "$sha"); see $log" >&2
+		return 1
+	fi
+}
+
+# Added line numbers per file at the tip: "file:line" lines.
+added_lines() {
+	tgit diff -U0 base..work | awk '
+		/^\+\+\+ b\// { file = substr($0, 7); next }
+		/^@@ / { split($3, a, ","); start = substr(a[1], 2); n = (a[2] == "" ? 1 : a[2]);
+			 for (i = 0; i < n; i++) print file ":" start + i }'
+}
+
+static() {
+	require_tree
+	local files headers log added new=0 f
+	mapfile -t files < <(tgit diff --name-only --diff-filter=AM base..work -- '*.c')
+	mapfile -t headers < <(tgit diff --name-only --diff-filter=AM base..work -- '*.h')
+	log=$BUILD/logs/static.log
+	mkdir -p "$BUILD/logs"
+	added=$(added_lines)
+	: >"$log"
+	for f in "${files[@]}"; do
+		# Only files that the x86_64 KUnit config builds; others are covered by their arch builds.
+		[ -f "$BUILD/kunit-x86_64/${f%.c}.o" ] || { echo "static: $f not built in the x86_64 config, skipped" >>"$log"; continue; }
+		make_x86 W=1 C=2 "${f%.c}.o" >>"$log" 2>&1 || { echo "error: W=1 build of $f failed" >&2; new=1; }
+	done
+	for f in "${headers[@]}"; do
+		(cd "$TREE" && perl scripts/kernel-doc -none -Wall "$f") >>"$log" 2>&1 || true
+	done
+	# Warnings and errors from gcc, sparse and kernel-doc name "file:line"; keep those on added lines.
+	local hits
+	hits=$(grep -E '(warning|error):' "$log" | sed -E "s#^$TREE/##; s#^\.\./linux/##; s#^\./##" |
+		while IFS= read -r l; do
+			key=$(echo "$l" | sed -nE 's#^([^: ]+):([0-9]+):.*#\1:\2#p')
+			[ -n "$key" ] && grep -qxF "$key" <<<"$added" && echo "$l"
+		done | sort -u) || true
+	echo "static: ${#files[@]} .c files (W=1, sparse), ${#headers[@]} headers (kernel-doc)" >&2
+	if [ -n "$hits" ]; then
+		echo "$hits" | head -n 30 >&2
+		echo "error: W=1/sparse/kernel-doc warnings on lines the series adds (above); full log $log" >&2
+		return 1
+	fi
+	old=$(grep -cE '(warning|error):' "$log" || true)
+	[ "$old" = 0 ] || echo "static: $old warning(s) on lines the series does not touch (see $log)" >&2
+}
+
+case "${1:-}" in
+checkpatch) checkpatch "${2:?patch}" ;;
+bisect) bisect "${2:?sha}" ;;
+static) static ;;
+*) echo "usage: $0 checkpatch PATCH | bisect SHA | static" >&2; exit 2 ;;
+esac

@@ -1,0 +1,104 @@
+# shellcheck shell=bash
+# Shared helpers for the lazymm-hp harness. Sourced by every script in scripts/.
+
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+CACHE=$BUILD/cache
+TREE=${TREE:-$BUILD/linux}		# the work tree the series is applied to
+PATCHES=$TOP/patches
+RESULTS=$TOP/results
+BASE_PKG=linux-source-7.3
+BASE_SUITE=trixie-backports
+BASE_VERSION=7.3			# "make kernelversion" of the base must start with this
+JOBS=${JOBS:-$(nproc)}
+GIT_IDENT=(-c "user.name=lazymm-hp developers" -c "user.email=lazymm-hp@users.noreply.invalid")
+
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
+export KBUILD_BUILD_USER=lazymm-hp KBUILD_BUILD_HOST=qemu
+
+# One line saying what failed and how to fix it, then exit.
+die() { echo "error: $*" >&2; exit 1; }
+step() { printf '==> %s\n' "$*" >&2; }
+now() { date +%s; }
+
+need() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null 2>&1 ||
+			die "'$t' not found; run 'make setup' (installs the Debian packages listed in scripts/setup.sh)"
+	done
+}
+
+# git in the kernel work tree, with the project's identity and no user hooks.
+tgit() { git -C "$TREE" "${GIT_IDENT[@]}" -c core.hooksPath=/dev/null "$@"; }
+
+# The base commit of the work tree (tag "base").
+require_tree() {
+	[ -d "$TREE/.git" ] || die "no kernel work tree at $TREE; run 'make base' first"
+	tgit rev-parse -q --verify base^{commit} >/dev/null ||
+		die "work tree $TREE has no 'base' tag; remove $TREE and run 'make base'"
+}
+
+# Run a command with a hard time limit; on timeout say what hung.
+with_timeout() {
+	local secs=$1; shift
+	timeout --foreground -k 10 "$secs" "$@"
+}
+
+# Per-arch build settings: ARCH for make, cross compiler prefix, kernel image, qemu binary.
+arch_vars() {
+	case "$1" in
+	x86_64)
+		K_ARCH=x86_64 K_CROSS= K_IMAGE=arch/x86/boot/bzImage K_QEMU=qemu-system-x86_64 ;;
+	ppc64)
+		K_ARCH=powerpc K_CROSS=powerpc64-linux-gnu- K_IMAGE=vmlinux K_QEMU=qemu-system-ppc64 ;;
+	*) die "unknown arch '$1' (x86_64 or ppc64)" ;;
+	esac
+}
+
+# Accelerator for qemu: TCG by default (KVM stalls guests on the project's machines).
+ACCEL=${ACCEL:-tcg}
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-600}
+
+# qemu command line for a boot variant: x86_64, ppc64-radix, ppc64-hash. Prints one arg per line.
+qemu_args() {
+	local variant=$1 image=$2 append=$3 smp=${4:-4}
+	case "$variant" in
+	x86_64)
+		printf '%s\n' qemu-system-x86_64 -accel "$ACCEL" -m 1024 -smp "$smp" -nodefaults -nographic \
+			-no-reboot -serial stdio -bios qboot.rom -kernel "$image" \
+			-append "console=ttyS0 $append" ;;
+	ppc64-radix | ppc64-hash)
+		[ "$variant" = ppc64-hash ] && append="disable_radix $append"
+		printf '%s\n' qemu-system-ppc64 -accel "$ACCEL" -M pseries -cpu power9 -m 1024 -smp "$smp" \
+			-nodefaults -nographic -no-reboot -serial stdio -kernel "$image" \
+			-append "console=hvc0 $append" ;;
+	*) die "unknown boot variant '$variant'" ;;
+	esac
+}
+
+# Boot a kernel under qemu with a hard timeout, console to $log. Fails on timeout, printing the
+# console tail.
+qemu_boot() {
+	local variant=$1 image=$2 append=$3 log=$4 smp=${5:-4} rc=0 args
+	mapfile -t args < <(qemu_args "$variant" "$image" "$append" "$smp")
+	need "${args[0]}"
+	timeout -k 10 "$BOOT_TIMEOUT" "${args[@]}" </dev/null >"$log" 2>&1 || rc=$?
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		echo "error: $variant: qemu did not finish within ${BOOT_TIMEOUT}s (hang?); console tail:" >&2
+		tail -n 25 "$log" | sed 's/^/    /' >&2
+		return 1
+	fi
+	if [ "$rc" != 0 ]; then
+		echo "error: $variant: qemu exited with status $rc; console tail:" >&2
+		tail -n 25 "$log" | sed 's/^/    /' >&2
+		return 1
+	fi
+}
+
+# Lines in a console log that mean the kernel went wrong.
+SPLAT_RE='Kernel panic|BUG:|WARNING:|Oops|general protection fault|KASAN:|UBSAN:|possible recursive locking|circular locking dependency|inconsistent lock state|rcu: INFO|INFO: task .* blocked|Unable to handle kernel'

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Install the Debian packages the harness needs (idempotent: nothing is done when all are present).
+source "$(dirname "$0")/lib.sh"
+
+PKGS=(
+	build-essential bc bison flex cpio xz-utils kmod python3 git ccache sparse dwarves
+	libelf-dev libssl-dev
+	qemu-system-x86 qemu-system-ppc qemu-system-data
+	gcc-powerpc64-linux-gnu gcc-powerpc64le-linux-gnu
+	b4 debian-archive-keyring
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+	step "setup: all ${#PKGS[@]} packages present"
+	exit 0
+fi
+
+step "setup: installing ${missing[*]}"
+sudo=
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null || die "need root to install ${missing[*]}; run 'make setup' as root"
+	sudo=sudo
+fi
+log=$BUILD/setup.log
+mkdir -p "$BUILD"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q >"$log" 2>&1 ||
+	die "apt-get update failed (network or apt configuration?); see $log"
+$sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >>"$log" 2>&1 ||
+	die "apt-get install of ${missing[*]} failed; see $log"
+step "setup: done"
