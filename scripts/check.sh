@@ -29,6 +29,7 @@ check() {
 
 "$TOP/scripts/setup.sh"
 "$TOP/scripts/fetch-base.sh"
+"$TOP/scripts/fetch-tools.sh"
 
 check "series: git am + export reproduces patches/" "$TOP/scripts/series.sh" verify
 applied=0

@@ -48,32 +48,13 @@ fi
 
 need apt-get dpkg-deb tar xz git make
 
-# Mirror URI from the machine's own Debian sources: the first one that is not the security archive.
-mirror=$( { awk '/^URIs:/ {for (i = 2; i <= NF; i++) print $i}' /etc/apt/sources.list.d/*.sources 2>/dev/null
-	    awk '$1 == "deb" {for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/ && $i !~ /=/) {print $i; break}}' \
-		/etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null; } |
-	grep -v -- '-security' | grep -E '^(https?|file)://' | head -n 1) || true
-[ -n "$mirror" ] || die "no Debian mirror found in /etc/apt/sources.list{,.d}; configure apt or use KSRC=/path/to/linux"
-
-apt_dir=$CACHE/apt
-mkdir -p "$apt_dir"/{lists/partial,archives/partial,state} "$CACHE/dl"
-: >"$apt_dir/state/status"
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-[ -r "$keyring" ] || die "$keyring missing; install Debian's debian-archive-keyring package"
-echo "deb [signed-by=$keyring] $mirror $BASE_SUITE main" >"$apt_dir/sources.list"
-apt_opts=(-q -o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourceParts=/dev/null
-	-o "Dir::State=$apt_dir/state" -o "Dir::State::Lists=$apt_dir/lists"
-	-o "Dir::State::status=$apt_dir/state/status" -o "Dir::Cache=$apt_dir"
-	-o "Dir::Cache::Archives=$apt_dir/archives" -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=
-	-o APT::Sandbox::User=root -o Debug::NoLocking=1)
-
+APT_HINT="or use KSRC=/path/to/linux"
+private_apt base "$BASE_SUITE"
+mkdir -p "$CACHE/dl"
 deb=$(ls "$CACHE"/dl/${BASE_PKG}_*_all.deb 2>/dev/null | tail -n 1 || true)
 if [ -z "$deb" ]; then
-	step "fetching $BASE_PKG from $BASE_SUITE (private apt configuration in $apt_dir)"
-	apt-get "${apt_opts[@]}" update >"$apt_dir/update.log" 2>&1 ||
-		die "apt-get update of $BASE_SUITE failed (network or mirror?); see $apt_dir/update.log"
-	(cd "$CACHE/dl" && apt-get "${apt_opts[@]}" download "$BASE_PKG" >"$apt_dir/download.log" 2>&1) ||
-		die "cannot download $BASE_PKG from $BASE_SUITE; see $apt_dir/download.log, or use KSRC=/path/to/linux"
+	step "fetching $BASE_PKG from $BASE_SUITE (private apt configuration in $APT_DIR)"
+	private_apt_download "$CACHE/dl" "$BASE_PKG"
 	deb=$(ls "$CACHE"/dl/${BASE_PKG}_*_all.deb | tail -n 1)
 fi
 

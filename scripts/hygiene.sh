@@ -10,7 +10,8 @@ source "$(dirname "$0")/lib.sh"
 
 checkpatch() {
 	local p=$1 out
-	out=$(cd "$TREE" && perl scripts/checkpatch.pl --strict --quiet --no-summary --show-types "$p" 2>&1) || true
+	# Debian's python3 (with python3-ply and python3-git) for checkpatch's spdxcheck.py.
+	out=$(cd "$TREE" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --quiet --no-summary --show-types "$p" 2>&1) || true
 	if [ -n "$out" ]; then
 		echo "$out" | head -n 40 >&2
 		echo "error: checkpatch --strict reports problems in $(basename "$p")" >&2
@@ -58,25 +59,31 @@ static() {
 	for f in "${files[@]}"; do
 		# Only files that the x86_64 KUnit config builds; others are covered by their arch builds.
 		[ -f "$BUILD/kunit-x86_64/${f%.c}.o" ] || { echo "static: $f not built in the x86_64 config, skipped" >>"$log"; continue; }
-		make_x86 W=1 C=2 "${f%.c}.o" >>"$log" 2>&1 || { echo "error: W=1 build of $f failed" >&2; new=1; }
+		make_x86 W=1 C=2 CHECK="$(sparse_check_cmd)" "${f%.c}.o" >>"$log" 2>&1 ||
+			{ echo "error: W=1 build of $f failed" >&2; new=1; }
 	done
 	for f in "${headers[@]}"; do
 		(cd "$TREE" && perl scripts/kernel-doc -none -Wall "$f") >>"$log" 2>&1 || true
 	done
+	if grep -q 'not available or not up to date' "$log"; then
+		echo "error: sparse did not run (kernel's checker-valid.sh refused it); run scripts/fetch-tools.sh" >&2
+		return 1
+	fi
 	# Warnings and errors from gcc, sparse and kernel-doc name "file:line"; keep those on added lines.
 	local hits
-	hits=$(grep -E '(warning|error):' "$log" | sed -E "s#^$TREE/##; s#^\.\./linux/##; s#^\./##" |
+	hits=$(grep -iE '(warning|error)' "$log" | sed -E "s#$TREE/##g" |
 		while IFS= read -r l; do
-			key=$(echo "$l" | sed -nE 's#^([^: ]+):([0-9]+):.*#\1:\2#p')
+			key=$(echo "$l" | grep -oE '[A-Za-z0-9_./-]+\.[chS]:[0-9]+' | head -n 1)
 			[ -n "$key" ] && grep -qxF "$key" <<<"$added" && echo "$l"
 		done | sort -u) || true
+	[ "$new" = 0 ] || return 1
 	echo "static: ${#files[@]} .c files (W=1, sparse), ${#headers[@]} headers (kernel-doc)" >&2
 	if [ -n "$hits" ]; then
 		echo "$hits" | head -n 30 >&2
 		echo "error: W=1/sparse/kernel-doc warnings on lines the series adds (above); full log $log" >&2
 		return 1
 	fi
-	old=$(grep -cE '(warning|error):' "$log" || true)
+	old=$(grep -ciE '(warning|error)' "$log" || true)
 	[ "$old" = 0 ] || echo "static: $old warning(s) on lines the series does not touch (see $log)" >&2
 }
 

@@ -102,3 +102,51 @@ qemu_boot() {
 
 # Lines in a console log that mean the kernel went wrong.
 SPLAT_RE='Kernel panic|BUG:|WARNING:|Oops|general protection fault|KASAN:|UBSAN:|possible recursive locking|circular locking dependency|inconsistent lock state|rcu: INFO|INFO: task .* blocked|Unable to handle kernel'
+
+# A private apt configuration under build/cache/apt-NAME for the given suites of the machine's
+# Debian mirror: its own sources list, lists, state and archives; nothing global is read or
+# changed but the mirror URI and the archive keyring. Sets APT_OPTS and APT_DIR.
+private_apt() {
+	local name=$1 mirror keyring=/usr/share/keyrings/debian-archive-keyring.gpg suite
+	shift
+	need apt-get
+	mirror=$( { awk '/^URIs:/ {for (i = 2; i <= NF; i++) print $i}' /etc/apt/sources.list.d/*.sources 2>/dev/null
+		    awk '$1 == "deb" {for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/ && $i !~ /=/) {print $i; break}}' \
+			/etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null; } |
+		grep -v -- '-security' | grep -E '^(https?|file)://' | head -n 1) || true
+	[ -n "$mirror" ] || die "no Debian mirror found in /etc/apt/sources.list{,.d}; configure apt first"
+	[ -r "$keyring" ] || die "$keyring missing; install Debian's debian-archive-keyring package"
+	APT_DIR=$CACHE/apt-$name
+	mkdir -p "$APT_DIR"/{lists/partial,archives/partial,state}
+	[ -f "$APT_DIR/state/status" ] || : >"$APT_DIR/state/status"
+	for suite in "$@"; do
+		echo "deb [signed-by=$keyring] $mirror $suite main"
+	done >"$APT_DIR/sources.list"
+	APT_OPTS=(-q -o "Dir::Etc::SourceList=$APT_DIR/sources.list" -o Dir::Etc::SourceParts=/dev/null
+		-o "Dir::State=$APT_DIR/state" -o "Dir::State::Lists=$APT_DIR/lists"
+		-o "Dir::State::status=$APT_DIR/state/status" -o "Dir::Cache=$APT_DIR"
+		-o "Dir::Cache::Archives=$APT_DIR/archives" -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache=
+		-o APT::Sandbox::User=root -o Debug::NoLocking=1)
+}
+
+# Download Debian packages PKG[/SUITE]... with the private configuration NAME into directory DIR.
+private_apt_download() {
+	local dir=$1
+	shift
+	mkdir -p "$dir"
+	if [ ! -s "$APT_DIR/update.stamp" ]; then
+		apt-get "${APT_OPTS[@]}" update >"$APT_DIR/update.log" 2>&1 ||
+			die "apt-get update with $APT_DIR/sources.list failed (network or mirror?); see $APT_DIR/update.log"
+		date >"$APT_DIR/update.stamp"
+	fi
+	(cd "$dir" && apt-get "${APT_OPTS[@]}" download "$@" >"$APT_DIR/download.log" 2>&1) ||
+		die "cannot download $* ; see $APT_DIR/download.log${APT_HINT:+; $APT_HINT}"
+}
+
+# sparse new enough for this kernel (__typeof_unqual__): Debian's 0.6.4 is not; sid's is, with sid's
+# libc, unpacked into build/cache/tools and run through sid's dynamic loader. Prints the CHECK= value.
+SPARSE_DIR=$CACHE/tools/sparse
+sparse_check_cmd() {
+	local d=$SPARSE_DIR
+	echo "$d/usr/lib64/ld-linux-x86-64.so.2 --library-path $d/usr/lib/x86_64-linux-gnu $d/usr/bin/sparse"
+}

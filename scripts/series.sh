@@ -19,7 +19,7 @@ export_to() {
 	n=$(git -C "$dir" rev-list --count base..HEAD)
 	[ "$n" -gt 0 ] || die "no commits on top of 'base' in $dir; nothing to export"
 	rm -rf "$out" && mkdir -p "$out"
-	git -C "$dir" -c core.abbrev=12 -c diff.noprefix=false -c format.coverFromDescription=subject \
+	git -C "$dir" "${GIT_IDENT[@]}" -c core.abbrev=12 -c diff.noprefix=false -c format.coverFromDescription=subject \
 		format-patch -q -o "$out" --cover-letter --cover-from-description=subject --no-signature \
 		--zero-commit --base=base --from="lazymm-hp developers <lazymm-hp@users.noreply.invalid>" \
 		base..HEAD >/dev/null
@@ -35,8 +35,9 @@ export_to() {
 # Subject and body of the cover letter, as a branch description.
 cover_description() {
 	awk '
-		/^Subject: / && !subj { sub(/^Subject: \[PATCH[^]]*\] /, ""); print; subj = 1; next }
-		subj && !body && /^$/ { body = 1; next }
+		/^Subject: / && !subj { sub(/^Subject: \[PATCH[^]]*\] /, ""); s = $0; subj = 1; next }
+		subj && !body && /^ / { s = s $0; next }
+		subj && !body && /^$/ { print s; print ""; body = 1; next }
 		body && /^[^ ].* \([0-9]+\):$/ { exit }
 		body { print }
 	' "$1" | sed -e ':a' -e '/^\n*$/{$d;N;ba' -e '}'
@@ -73,6 +74,15 @@ apply)
 			export_to "$TREE" "$BUILD/tmp/export-check"
 			diff -q -r "$BUILD/tmp/export-check" "$PATCHES" -x '*.md' >/dev/null 2>&1 ||
 				die "work tree $TREE has commits not in patches/; run 'make export' first, or FORCE=1 to discard"
+		fi
+	fi
+	# Already applied (same export): keep the commits, so that builds stay incremental.
+	if [ -z "$(tgit status --porcelain)" ] && [ "$(tgit rev-parse --abbrev-ref HEAD)" = work ] &&
+	   [ "$(tgit rev-list --count base..HEAD)" -gt 0 ]; then
+		export_to "$TREE" "$BUILD/tmp/export-check"
+		if diff -q -r "$BUILD/tmp/export-check" "$PATCHES" -x '*.md' >/dev/null 2>&1; then
+			step "series already applied to $TREE ($(tgit rev-parse --short HEAD))"
+			exit 0
 		fi
 	fi
 	apply_to "$TREE"

@@ -7,7 +7,7 @@ PKGS=(
 	libelf-dev libssl-dev
 	qemu-system-x86 qemu-system-ppc qemu-system-data
 	gcc-powerpc64-linux-gnu gcc-powerpc64le-linux-gnu
-	b4 debian-archive-keyring
+	b4 debian-archive-keyring python3-ply python3-git
 )
 
 missing=()
