@@ -52,9 +52,19 @@ if [ "$applied" = 1 ]; then
 	# Bring the KUnit kernel back to the tip (incremental) before booting it.
 	[ ${#shas[@]} -gt 1 ] && { "$TOP/scripts/kunit.sh" build x86_64 || FAILED=$((FAILED + 1)); }
 	check "W=1 + sparse + kernel-doc on touched files" "$TOP/scripts/hygiene.sh" static
+	check "removed symbols absent from the tree" "$TOP/scripts/hygiene.sh" removed
 
 	for v in x86_64 ppc64-radix ppc64-hash; do
 		check "kunit $v -smp 4" "$TOP/scripts/kunit.sh" run "$v"
+	done
+	for a in x86_64 ppc64; do
+		check "guest /init build $a" "$TOP/scripts/smoke.sh" build "$a"
+	done
+	for v in x86_64 ppc64-radix ppc64-hash; do
+		check "smoke boot $v -smp 4 (${SMOKE_SECS:-10} s)" "$TOP/scripts/smoke.sh" run "$v" "${SMOKE_SECS:-10}"
+	done
+	for a in i386 arm64 arm riscv64 s390; do
+		check "build kernel/ mm/ fs/exec.o: $a" "$TOP/scripts/archbuild.sh" "$a"
 	done
 else
 	echo "error: the series is not applied; skipping the tests that need it" >&2

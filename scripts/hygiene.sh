@@ -3,6 +3,7 @@
 #
 #   hygiene.sh checkpatch PATCH   scripts/checkpatch.pl --strict: 0 errors, 0 warnings, 0 checks
 #   hygiene.sh bisect SHA         build x86_64 at that commit in build/kunit-x86_64 (incremental)
+#   hygiene.sh removed            none of the symbols the series removes is left in the tree
 #   hygiene.sh static             W=1 + sparse (C=2) on every .c file the series touches, and
 #                                 kernel-doc -Wall on every touched header; fails on any warning on a
 #                                 line the series added (pre-existing ones are listed, not counted)
@@ -87,9 +88,23 @@ static() {
 	[ "$old" = 0 ] || echo "static: $old warning(s) on lines the series does not touch (see $log)" >&2
 }
 
+# What the series removes must be gone from the whole applied tree.
+REMOVED='MMU_LAZY_TLB_REFCOUNT|MMU_LAZY_TLB_SHOOTDOWN|DEBUG_VM_SHOOT_LAZIES|mmdrop_sched|delayed_drop|smp_mb__after_mmgrab|smp_mb__after_switch_mm|mmdrop_lazy_tlb_sched|do_shoot_lazy_tlb'
+removed() {
+	require_tree
+	local hits
+	hits=$(tgit grep -n -E "$REMOVED" work -- . || true)
+	if [ -n "$hits" ]; then
+		echo "$hits" | head -n 20 >&2
+		echo "error: symbols the series removes are still in the tree (above)" >&2
+		return 1
+	fi
+}
+
 case "${1:-}" in
 checkpatch) checkpatch "${2:?patch}" ;;
+removed) removed ;;
 bisect) bisect "${2:?sha}" ;;
 static) static ;;
-*) echo "usage: $0 checkpatch PATCH | bisect SHA | static" >&2; exit 2 ;;
+*) echo "usage: $0 checkpatch PATCH | bisect SHA | static | removed" >&2; exit 2 ;;
 esac

@@ -22,8 +22,10 @@ build() {
 		--build_dir="$BUILD/kunit-$arch" --arch="$K_ARCH" \
 		--kunitconfig="$TOP/configs/hp.kunitconfig" --qemu_config="$TOP/configs/qemu_$arch.py" \
 		${K_CROSS:+--cross_compile="$K_CROSS"} --make_options "CC=ccache ${K_CROSS}gcc" \
-		--jobs="$JOBS") >"$BUILD/logs/kunit-build-$arch.log" 2>&1 || {
-		grep -E 'error|Error|not in .config' "$BUILD/logs/kunit-build-$arch.log" | head -n 20 >&2
+		--jobs="$JOBS") >"$BUILD/logs/kunit-build-$arch.log" 2>&1 &&
+	# kunit.py build may report a config error and still exit 0.
+	! grep -q '^ERROR' "$BUILD/logs/kunit-build-$arch.log" || {
+		grep -iE -A3 'error|not in .config' "$BUILD/logs/kunit-build-$arch.log" | head -n 20 >&2
 		die "kunit build for $arch failed; see build/logs/kunit-build-$arch.log"
 	}
 	step "kunit build $arch done in $(($(now) - t0)) s"
@@ -68,7 +70,7 @@ run() {
 		rm -f "$out/$variant.splats"
 	fi
 	printf "kunit %s: %d passed, %d failed, %d skipped (%d s)\n" "$variant" "$pass" "$fail" "$skip" \
-		"$(($(now) - t0))"
+		"$(($(now) - t0))" | tee "$out/$variant.summary"
 	[ "$ok" = 1 ]
 }
 

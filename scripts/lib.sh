@@ -62,7 +62,8 @@ arch_vars() {
 
 # Accelerator for qemu: TCG by default (KVM stalls guests on the project's machines).
 ACCEL=${ACCEL:-tcg}
-BOOT_TIMEOUT=${BOOT_TIMEOUT:-600}
+QEMU_EXTRA=()
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
 
 # qemu command line for a boot variant: x86_64, ppc64-radix, ppc64-hash. Prints one arg per line.
 qemu_args() {
@@ -86,6 +87,7 @@ qemu_args() {
 qemu_boot() {
 	local variant=$1 image=$2 append=$3 log=$4 smp=${5:-4} rc=0 args
 	mapfile -t args < <(qemu_args "$variant" "$image" "$append" "$smp")
+	args+=("${QEMU_EXTRA[@]}")
 	need "${args[0]}"
 	timeout -k 10 "$BOOT_TIMEOUT" "${args[@]}" </dev/null >"$log" 2>&1 || rc=$?
 	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
