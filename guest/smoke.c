@@ -157,6 +157,16 @@ static void irq_sums(const char *tag)
 			sum += v;
 			p = end;
 		}
+		/* Numbered rows: name them by their action, the last word. */
+		end = p + strlen(p);
+		while (end > p && (end[-1] == '\n' || end[-1] == ' '))
+			*--end = 0;
+		while (end > p && end[-1] != ' ')
+			end--;
+		if (*end && strlen(label) + strlen(end) + 2 < sizeof(label)) {
+			strcat(label, "/");
+			strcat(label, end);
+		}
 		printf("IRQSUM %s %s %llu\n", tag, label, sum);
 	}
 	fclose(f);
@@ -192,6 +202,11 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
+	/* This mounts, reconfigures and reboots: only ever as a guest's init. */
+	if (getpid() != 1) {
+		fprintf(stderr, "%s: not PID 1; this is a guest /init, refusing to run\n", argv[0]);
+		return 1;
+	}
 	mkdir("/proc", 0755);
 	mkdir("/sys", 0755);
 	mkdir("/tmp", 01777);

@@ -15,7 +15,8 @@ BASE_VERSION=7.3			# "make kernelversion" of the base must start with this
 JOBS=${JOBS:-$(nproc)}
 GIT_IDENT=(-c "user.name=lazymm-hp developers" -c "user.email=lazymm-hp@users.noreply.invalid")
 
-export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+# ccache lives outside the checkout, so that a new clone on the same machine (CI) reuses it.
+export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/lazymm-hp/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
 export KBUILD_BUILD_USER=lazymm-hp KBUILD_BUILD_HOST=qemu
