@@ -4,7 +4,8 @@
 #   hygiene.sh checkpatch PATCH   scripts/checkpatch.pl --strict: 0 errors, 0 warnings, 0 checks
 #   hygiene.sh bisect SHA         build x86_64 at that commit in build/kunit-x86_64 (incremental)
 #   hygiene.sh removed            none of the symbols the series removes is left in the tree
-#   hygiene.sh static             W=1 + sparse (C=2) on every .c file the series touches, and
+#   hygiene.sh static             W=1 + sparse (C=2) on every .c file the series touches (in the
+#                                 x86_64 or else the ppc64 KUnit build), and
 #                                 kernel-doc -Wall on every touched header; fails on any warning on a
 #                                 line the series added (pre-existing ones are listed, not counted)
 source "$(dirname "$0")/lib.sh"
@@ -57,11 +58,20 @@ static() {
 	mkdir -p "$BUILD/logs"
 	added=$(added_lines)
 	: >"$log"
+	local arch checked=0
 	for f in "${files[@]}"; do
-		# Only files that the x86_64 KUnit config builds; others are covered by their arch builds.
-		[ -f "$BUILD/kunit-x86_64/${f%.c}.o" ] || { echo "static: $f not built in the x86_64 config, skipped" >>"$log"; continue; }
-		make_x86 W=1 C=2 CHECK="$(sparse_check_cmd)" "${f%.c}.o" >>"$log" 2>&1 ||
-			{ echo "error: W=1 build of $f failed" >&2; new=1; }
+		# In the KUnit build (x86_64, then ppc64) that compiles the file.
+		for arch in x86_64 ppc64; do
+			[ -f "$BUILD/kunit-$arch/${f%.c}.o" ] || continue
+			arch_vars "$arch"
+			make -s -C "$TREE" O="$BUILD/kunit-$arch" ARCH="$K_ARCH" CROSS_COMPILE="$K_CROSS" \
+				CC="ccache ${K_CROSS}gcc" -j"$JOBS" W=1 C=2 CHECK="$(sparse_check_cmd)" \
+				"${f%.c}.o" >>"$log" 2>&1 ||
+				{ echo "error: W=1 build of $f ($arch) failed" >&2; new=1; }
+			checked=$((checked + 1))
+			continue 2
+		done
+		echo "static: $f is built by neither KUnit config (see the arch builds)" | tee -a "$log" >&2
 	done
 	for f in "${headers[@]}"; do
 		(cd "$TREE" && perl scripts/kernel-doc -none -Wall "$f") >>"$log" 2>&1 || true
@@ -78,7 +88,7 @@ static() {
 			[ -n "$key" ] && grep -qxF "$key" <<<"$added" && echo "$l"
 		done | sort -u) || true
 	[ "$new" = 0 ] || return 1
-	echo "static: ${#files[@]} .c files (W=1, sparse), ${#headers[@]} headers (kernel-doc)" >&2
+	echo "static: $checked of ${#files[@]} .c files (W=1, sparse), ${#headers[@]} headers (kernel-doc)" >&2
 	if [ -n "$hits" ]; then
 		echo "$hits" | head -n 30 >&2
 		echo "error: W=1/sparse/kernel-doc warnings on lines the series adds (above); full log $log" >&2
