@@ -18,6 +18,8 @@ GIT_IDENT=(-c "user.name=lazymm-hp developers" -c "user.email=lazymm-hp@users.no
 # ccache lives outside the checkout, so that a new clone on the same machine (CI) reuses it.
 export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/lazymm-hp/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+# Hash paths relative to the checkout, so that another clone hits the same cache entries.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$TOP} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-true}
 export KBUILD_BUILD_TIMESTAMP='Thu Jan  1 00:00:00 UTC 2026'
 export KBUILD_BUILD_USER=lazymm-hp KBUILD_BUILD_HOST=qemu
 
