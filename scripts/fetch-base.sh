@@ -75,6 +75,9 @@ mv "$tmp/gitignore" "$tmp/src/.gitignore"
 step "creating git work tree (Linux $v)"
 git -C "$tmp/src" init -q -b work
 git -C "$tmp/src" "${GIT_IDENT[@]}" add -A
+# The top-level dotfiles (.gitattributes, .mailmap, ...) are ignored by the tarball's own .gitignore
+# rules once Debian's exceptions are gone; track them, as upstream does.
+(cd "$tmp/src" && git "${GIT_IDENT[@]}" add -f $(ls -d .[!.]* | grep -vx '.git'))
 GIT_COMMITTER_DATE='2026-01-01T00:00:00Z' git -C "$tmp/src" "${GIT_IDENT[@]}" commit -q -m "Linux $v (Debian $(basename "$deb" _all.deb | cut -d_ -f2))" \
 	--date='2026-01-01T00:00:00Z'
 [ "$(git -C "$tmp/src" ls-files | wc -l)" -gt 50000 ] || die "base commit is nearly empty; check $tmp/src/.gitignore"
