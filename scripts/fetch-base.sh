@@ -39,7 +39,7 @@ if [ -n "${KSRC:-}" ]; then
 	git clone -q --shared --no-checkout "$KSRC" "$tmp" || die "git clone of $KSRC failed"
 	git -C "$tmp" checkout -q --detach "$(git -C "$KSRC" rev-parse HEAD)"
 	git -C "$tmp" tag -f base >/dev/null
-	git -C "$tmp" checkout -q -b work
+	git -C "$tmp" checkout -q -B work
 	mv "$tmp" "$TREE"
 	trap - EXIT
 	step "base tree ready: $TREE (Linux $v from KSRC)"

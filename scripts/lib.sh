@@ -6,7 +6,7 @@ set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 CACHE=$BUILD/cache
-TREE=${TREE:-$BUILD/linux}		# the work tree the series is applied to
+TREE=${TREE:-$BUILD/linux${KSRC:+-ksrc}}	# the work tree the series is applied to
 PATCHES=$TOP/patches
 RESULTS=$TOP/results
 BASE_PKG=linux-source-7.3
