@@ -44,7 +44,7 @@ run() {
 	qemu_boot "$variant" "$image" "kunit_shutdown=reboot panic=-1 oops=panic" "$out/$variant.log" ||
 		return 1
 	(cd "$TREE" && python3 tools/testing/kunit/kunit.py parse --json="$out/$variant.json" \
-		"$out/$variant.log") >"$out/$variant.txt" 2>&1 || true
+		"$out/$variant.log") 2>&1 | sed "s#$TOP/##g" >"$out/$variant.txt" || true
 	read -r pass fail skip sskip scases < <(python3 "$TOP/scripts/kunit_counts.py" \
 		"$out/$variant.json" "${SUITES[@]}" 2>/dev/null || echo 0 1 0 0 0)
 	local ok=1
