@@ -71,8 +71,10 @@ else
 	FAILED=$((FAILED + 1))
 fi
 
-echo
-echo "== make check summary ($(($(now) - T_START)) s) =="
-printf '%s\n' "${REPORT[@]}"
-echo "$PASSED passed, $FAILED failed"
+mkdir -p "$RESULTS"
+{
+	echo "== make check summary ($(($(now) - T_START)) s, $(date -u +%F), $(tgit rev-parse --short work)) =="
+	printf '%s\n' "${REPORT[@]}"
+} | tee "$RESULTS/check.txt"
+echo "$PASSED passed, $FAILED failed" | tee -a "$RESULTS/check.txt"
 [ "$FAILED" = 0 ]
