@@ -62,13 +62,7 @@ run() {
 		grep -E '^\s*not ok|Expected|ASSERTION|EXPECTATION' "$out/$variant.log" | head -n 30 | sed 's/^/    /' >&2
 		ok=0
 	fi
-	if grep -E "$SPLAT_RE" "$out/$variant.log" >"$out/$variant.splats"; then
-		echo "error: $variant: the kernel reported problems:" >&2
-		head -n 10 "$out/$variant.splats" | sed 's/^/    /' >&2
-		ok=0
-	else
-		rm -f "$out/$variant.splats"
-	fi
+	no_splats "$variant" "$out/$variant.log" || ok=0
 	printf "kunit %s: %d passed, %d failed, %d skipped (%d s)\n" "$variant" "$pass" "$fail" "$skip" \
 		"$(($(now) - t0))" | tee "$out/$variant.summary"
 	[ "$ok" = 1 ]

@@ -155,3 +155,15 @@ sparse_check_cmd() {
 	local d=$SPARSE_DIR
 	echo "$d/usr/lib64/ld-linux-x86-64.so.2 --library-path $d/usr/lib/x86_64-linux-gnu $d/usr/bin/sparse"
 }
+
+# no_splats VARIANT LOG: fail, printing the first ones, if the console log LOG has splat lines; they
+# are kept in LOG with .splats instead of .log.
+no_splats() {
+	local variant=$1 log=$2 splats=${2%.log}.splats
+	if grep -aE "$SPLAT_RE" "$log" >"$splats"; then
+		echo "error: $variant: the kernel reported problems:" >&2
+		head -n 10 "$splats" | sed 's/^/    /' >&2
+		return 1
+	fi
+	rm -f "$splats"
+}

@@ -62,13 +62,7 @@ run() {
 		echo "error: $variant: $line (want bad_exits=0 and umh_execs>0)" >&2
 		ok=0
 	fi
-	if grep -aE "$SPLAT_RE" "$log" >"$out/$variant.splats"; then
-		echo "error: $variant: the kernel reported problems:" >&2
-		head -n 10 "$out/$variant.splats" | sed 's/^/    /' >&2
-		ok=0
-	else
-		rm -f "$out/$variant.splats"
-	fi
+	no_splats "$variant" "$log" || ok=0
 	echo "smoke $variant: ${line#SMOKE: done } ($(($(now) - t0)) s)" | tee "$out/$variant.summary"
 	[ "$ok" = 1 ]
 }
