@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Build tests on the arches we do not boot: kernel/, mm/ and fs/exec.o of a defconfig, plus the
-# arch files the series touches (EFI runtime), with Debian's cross compilers (i386 with the
+# arch files the series touches that the configuration compiles, with Debian's cross compilers (i386 with the
 # host gcc), in build/arch-<name> (incremental, ccache). A warning in a touched file fails.
 #
 #   archbuild.sh NAME      NAME: i386 arm64 arm riscv64 s390
 #
 # arm uses multi_v5_defconfig (ARMv5: no ASIDs, UP), the configuration with the deferred switch_mm()
 # that arch_lazy_mm_switch_to_init() completes. (rpc_defconfig, which would also build the RiscPC
-# ecard driver the series touches, does not select ARCH_RPC with this toolchain: not covered.)
+# ecard driver the series touches, does not select ARCH_RPC with this toolchain: not covered; nor is
+# arch/arm/kernel/smp.c, which this UP configuration does not compile.)
 source "$(dirname "$0")/lib.sh"
 
 name=${1:?arch}
@@ -25,9 +26,12 @@ out=$BUILD/arch-$name
 log=$BUILD/logs/arch-$name.log
 mkdir -p "$out" "$BUILD/logs"
 targets=(kernel/ mm/ fs/exec.o)
+# The arch files the series touches that the configuration compiles (EFI runtime, CPU bring-up).
 case "$name" in
-arm64) targets+=(drivers/firmware/efi/arm-runtime.o) ;;
-riscv64) targets+=(drivers/firmware/efi/riscv-runtime.o) ;;
+i386) targets+=(arch/x86/kernel/cpu/common.o arch/x86/mm/tlb.o) ;;
+arm64) targets+=(drivers/firmware/efi/arm-runtime.o arch/arm64/kernel/smp.o) ;;
+riscv64) targets+=(drivers/firmware/efi/riscv-runtime.o arch/riscv/kernel/smpboot.o) ;;
+s390) targets+=(arch/s390/kernel/processor.o) ;;
 esac
 t0=$(now)
 if ! make -s -C "$TREE" O="$out" ARCH="$a" CROSS_COMPILE="$cross" CC="ccache ${cross}gcc" \

@@ -1,42 +1,59 @@
 #!/usr/bin/env bash
 # Build and boot the KUnit kernels of the series.
 #
-#   kunit.sh build x86_64|ppc64          kunit.py build into build/kunit-<arch> (ccache, incremental)
-#   kunit.sh run x86_64|ppc64-radix|ppc64-hash
+#   kunit.sh build NAME [base]           kunit.py build into build/kunit-NAME (ccache, incremental);
+#                                        NAME: x86_64 (KASAN, lockdep), x86_64-rt (PREEMPT_RT,
+#                                        lockdep), ppc64 (radix + hash); the same config is built
+#                                        from the unpatched base into build/base-NAME with "base"
+#   kunit.sh run x86_64|x86_64-rt|ppc64-radix|ppc64-hash
 #                                        boot under qemu (-smp 4, TCG unless ACCEL=kvm), parse with
 #                                        kunit.py parse, check that the series' suites ran and none
 #                                        of their cases skipped; console and JSON go to results/kunit/
 source "$(dirname "$0")/lib.sh"
 
-SUITES=(hp)
+SUITES=(hp lazy_mm)
 
 build() {
-	local arch=$1 t0
+	local name=$1 side=${2:-hp} arch t0 tree dir kconf log
+	arch=${name%%-*}
 	arch_vars "$arch"
+	[ -f "$TOP/configs/qemu_$name.py" ] || die "unknown kernel '$name' (x86_64, x86_64-rt, ppc64)"
 	require_tree
 	need "${K_CROSS}gcc" ccache python3
+	dir=$(kdir "$name" "$side")
+	kconf=$TOP/configs/hp.kunitconfig
+	tree=$TREE
+	if [ "$side" = base ]; then
+		# Same configuration without the options the series adds.
+		tree=$(base_tree)
+		kconf=$BUILD/base-$name.kunitconfig
+		grep -v -E '^CONFIG_(DEBUG_HP|HP_KUNIT_TEST)=' "$TOP/configs/hp.kunitconfig" >"$kconf"
+	fi
+	log=$BUILD/logs/kunit-build-$name${side/hp/}.log
 	mkdir -p "$BUILD/logs"
-	step "kunit build $arch (log: build/logs/kunit-build-$arch.log)"
+	step "kernel build $name ($side) into ${dir#$TOP/} (log: ${log#$TOP/})"
 	t0=$(now)
-	(cd "$TREE" && python3 tools/testing/kunit/kunit.py build \
-		--build_dir="$BUILD/kunit-$arch" --arch="$K_ARCH" \
-		--kunitconfig="$TOP/configs/hp.kunitconfig" --qemu_config="$TOP/configs/qemu_$arch.py" \
+	(cd "$tree" && python3 tools/testing/kunit/kunit.py build \
+		--build_dir="$dir" --arch="$K_ARCH" \
+		--kunitconfig="$kconf" --qemu_config="$TOP/configs/qemu_$name.py" \
 		${K_CROSS:+--cross_compile="$K_CROSS"} --make_options "CC=ccache ${K_CROSS}gcc" \
-		--jobs="$JOBS") >"$BUILD/logs/kunit-build-$arch.log" 2>&1 &&
+		--jobs="$JOBS") >"$log" 2>&1 &&
 	# kunit.py build may report a config error and still exit 0.
-	! grep -q '^ERROR' "$BUILD/logs/kunit-build-$arch.log" || {
-		grep -iE -A3 'error|not in .config' "$BUILD/logs/kunit-build-$arch.log" | head -n 20 >&2
-		die "kunit build for $arch failed; see build/logs/kunit-build-$arch.log"
+	! grep -q '^ERROR' "$log" || {
+		grep -iE -A3 'error|not in .config' "$log" | head -n 20 >&2
+		die "kernel build $name ($side) failed; see ${log#$TOP/}"
 	}
-	step "kunit build $arch done in $(($(now) - t0)) s"
+	step "kernel build $name ($side) done in $(($(now) - t0)) s"
 }
 
 run() {
-	local variant=$1 arch out t0 counts
-	arch=${variant%%-*}
+	local variant=$1 name arch out t0
+	name=${variant%-radix}
+	name=${name%-hash}
+	arch=${name%%-*}
 	arch_vars "$arch"
-	local image=$BUILD/kunit-$arch/$K_IMAGE
-	[ -f "$image" ] || die "no kernel at $image; run 'scripts/kunit.sh build $arch' first"
+	local image=$BUILD/kunit-$name/$K_IMAGE
+	[ -f "$image" ] || die "no kernel at $image; run 'scripts/kunit.sh build $name' first"
 	out=$RESULTS/kunit
 	mkdir -p "$out"
 	step "kunit boot $variant (-smp 4, $ACCEL, timeout ${BOOT_TIMEOUT}s)"

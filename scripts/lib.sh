@@ -46,6 +46,27 @@ require_tree() {
 		die "work tree $TREE has no 'base' tag; remove $TREE and run 'make base'"
 }
 
+# The unpatched base as a second work tree of the same repository ($TREE-base, detached at the
+# "base" tag), for the A/B kernels. Prints its path.
+base_tree() {
+	local bt=$TREE-base
+	require_tree
+	if [ ! -e "$bt/.git" ]; then
+		tgit worktree prune
+		tgit worktree add -q -f --detach "$bt" base >&2 ||
+			die "cannot create the base work tree $bt (git worktree add failed)"
+	fi
+	[ "$(git -C "$bt" rev-parse HEAD)" = "$(tgit rev-parse base^{commit})" ] ||
+		git -C "$bt" checkout -q --detach "$(tgit rev-parse base^{commit})" ||
+		die "the base work tree $bt is not at the base commit and cannot be reset; remove it"
+	[ -z "$(git -C "$bt" status --porcelain)" ] ||
+		die "the base work tree $bt has local changes; remove it ('git -C $TREE worktree remove --force $bt')"
+	echo "$bt"
+}
+
+# Build directory of a kernel: NAME (x86_64, x86_64-rt, ppc64) on SIDE hp (the series) or base.
+kdir() { [ "${2:-hp}" = base ] && echo "$BUILD/base-$1" || echo "$BUILD/kunit-$1"; }
+
 # Run a command with a hard time limit; on timeout say what hung.
 with_timeout() {
 	local secs=$1; shift
@@ -68,11 +89,12 @@ ACCEL=${ACCEL:-tcg}
 QEMU_EXTRA=()
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
 
-# qemu command line for a boot variant: x86_64, ppc64-radix, ppc64-hash. Prints one arg per line.
+# qemu command line for a boot variant: x86_64, x86_64-rt, ppc64-radix, ppc64-hash. Prints one arg
+# per line.
 qemu_args() {
 	local variant=$1 image=$2 append=$3 smp=${4:-4}
 	case "$variant" in
-	x86_64)
+	x86_64 | x86_64-rt)
 		printf '%s\n' qemu-system-x86_64 -accel "$ACCEL" -m 1024 -smp "$smp" -nodefaults -nographic \
 			-no-reboot -serial stdio -bios qboot.rom -kernel "$image" \
 			-append "console=ttyS0 $append" ;;
