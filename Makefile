@@ -2,21 +2,29 @@
 # ccache, downloads). See README.md.
 #
 #   make            main job: install deps, fetch base, apply the series, build, boot KUnit, summary
-#   make check      every test (series round trip, checkpatch, bisect, W=1/sparse, KUnit boots)
+#   make check      every test (series round trip, checkpatch, bisect, W=1/sparse, KUnit boots,
+#                   a short guest stress with the membarrier selftests, litmus tests, arch builds)
+#   make stress     the long guest stress on every kernel, the series and the unpatched base
 #
-# Pieces:  setup base apply export verify kunit clean
+# Pieces:  setup base apply export verify kunit litmus clean
 # Knobs:   KSRC=/path/to/linux  ACCEL=kvm  JOBS=N  BOOT_TIMEOUT=secs  FORCE=1 (apply over local work)
 
 SHELL := /bin/bash
 S := scripts
 .DEFAULT_GOAL := all
-.PHONY: all check setup base apply export verify kunit clean
+.PHONY: all check stress setup base apply export verify kunit litmus clean
 
 all:
 	@$(S)/main.sh
 
 check:
 	@$(S)/check.sh
+
+stress: apply
+	@$(S)/stress.sh all
+
+litmus: apply
+	@$(S)/litmus.sh fetch && $(S)/litmus.sh run
 
 setup:
 	@$(S)/setup.sh
@@ -39,4 +47,4 @@ kunit: apply
 
 # Build directories only; the work tree, downloads and ccache stay.
 clean:
-	rm -rf build/kunit-* build/verify build/tmp build/logs
+	rm -rf build/kunit-* build/base-* build/bisect-* build/verify build/tmp build/logs

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # make check: every test of the series, ending with the line "N passed, N failed".
 #
-# Order: install/fetch (fatal on failure), series round trip, apply, checkpatch per patch, the KUnit
-# kernels at the tip, each earlier patch built on its own, W=1/sparse, the KUnit boots.
+# Order: install/fetch (fatal on failure), series round trip, apply, checkpatch per patch, the
+# kernels at the tip, each earlier patch built on its own, W=1/sparse, the KUnit boots, the guest
+# stress (membarrier selftests first), the LKMM litmus tests, the benchmark binaries' smoke run,
+# the other arches' build tests.
 source "$(dirname "$0")/lib.sh"
 
 PASSED=0 FAILED=0
@@ -41,27 +43,30 @@ if [ "$applied" = 1 ]; then
 		check "checkpatch --strict ${p%.patch}" "$TOP/scripts/hygiene.sh" checkpatch "$PATCHES/$p"
 	done <"$PATCHES/series"
 
-	check "kunit build x86_64 (tip)" "$TOP/scripts/kunit.sh" build x86_64
-	check "kunit build ppc64 (tip)" "$TOP/scripts/kunit.sh" build ppc64
+	check "kernel build x86_64 KASAN+lockdep (tip)" "$TOP/scripts/kunit.sh" build x86_64
+	check "kernel build x86_64 PREEMPT_RT (tip)" "$TOP/scripts/kunit.sh" build x86_64-rt
+	check "kernel build ppc64 (tip)" "$TOP/scripts/kunit.sh" build ppc64
 
-	# Every patch but the last builds on its own (the last is the tip, built above).
+	# Every patch but the last builds on its own (the last is the tip, built above): x86_64 for all,
+	# ppc64 for those that touch arch/powerpc.
 	mapfile -t shas < <(tgit rev-list --reverse base..work)
 	for ((i = 0; i < ${#shas[@]} - 1; i++)); do
-		check "bisect build x86_64 after patch $((i + 1))" "$TOP/scripts/hygiene.sh" bisect "${shas[$i]}"
+		check "bisect build x86_64 after patch $((i + 1))" "$TOP/scripts/hygiene.sh" bisect x86_64 "${shas[$i]}"
+		if [ -n "$(tgit diff --name-only "${shas[$i]}^" "${shas[$i]}" -- arch/powerpc)" ]; then
+			check "bisect build ppc64 after patch $((i + 1))" "$TOP/scripts/hygiene.sh" bisect ppc64 "${shas[$i]}"
+		fi
 	done
-	# Bring the KUnit kernel back to the tip (incremental) before booting it.
-	[ ${#shas[@]} -gt 1 ] && { "$TOP/scripts/kunit.sh" build x86_64 || FAILED=$((FAILED + 1)); }
 	check "W=1 + sparse + kernel-doc on touched files" "$TOP/scripts/hygiene.sh" static
 	check "removed symbols absent from the tree" "$TOP/scripts/hygiene.sh" removed
 
-	for v in x86_64 ppc64-radix ppc64-hash; do
+	for v in x86_64 x86_64-rt ppc64-radix ppc64-hash; do
 		check "kunit $v -smp 4" "$TOP/scripts/kunit.sh" run "$v"
 	done
 	for a in x86_64 ppc64; do
-		check "guest /init build $a" "$TOP/scripts/smoke.sh" build "$a"
+		check "guest /init + selftests build $a" "$TOP/scripts/stress.sh" build "$a"
 	done
-	for v in x86_64 ppc64-radix ppc64-hash; do
-		check "smoke boot $v -smp 4 (${SMOKE_SECS:-10} s)" "$TOP/scripts/smoke.sh" run "$v" "${SMOKE_SECS:-10}"
+	for v in x86_64 x86_64-rt ppc64-radix ppc64-hash; do
+		check "stress $v -smp 4 (${CHECK_STRESS_SECS:-60} s)" "$TOP/scripts/stress.sh" run "$v" "${CHECK_STRESS_SECS:-60}"
 	done
 	for a in i386 arm64 arm riscv64 s390; do
 		check "build kernel/ mm/ fs/exec.o: $a" "$TOP/scripts/archbuild.sh" "$a"

@@ -2,7 +2,8 @@
 # Patch hygiene checks on the applied series (work tree at the tip of "work").
 #
 #   hygiene.sh checkpatch PATCH   scripts/checkpatch.pl --strict: 0 errors, 0 warnings, 0 checks
-#   hygiene.sh bisect SHA         build x86_64 at that commit in build/kunit-x86_64 (incremental)
+#   hygiene.sh bisect ARCH SHA    build x86_64 or ppc64 at that commit in build/bisect-ARCH
+#                                 (incremental; KUnit config without KASAN and lockdep)
 #   hygiene.sh removed            none of the symbols the series removes is left in the tree
 #   hygiene.sh static             W=1 + sparse (C=2) on every .c file the series touches (in the
 #                                 x86_64 or else the ppc64 KUnit build), and
@@ -21,22 +22,27 @@ checkpatch() {
 	fi
 }
 
-make_x86() {
-	make -s -C "$TREE" O="$BUILD/kunit-x86_64" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" "$@"
-}
-
+# bisect ARCH SHA: build SHA, checked out in a second work tree (build/linux-bisect), in
+# build/bisect-ARCH (incremental, ccache). The config is the tip's KUnit config of that arch without
+# KASAN and lockdep (they only slow the compile down).
 bisect() {
-	local sha=$1 log rc=0
-	require_tree
-	[ -f "$BUILD/kunit-x86_64/.config" ] || die "no x86_64 KUnit config yet; run 'scripts/kunit.sh build x86_64'"
-	log=$BUILD/logs/bisect-$(tgit rev-parse --short "$sha").log
-	mkdir -p "$BUILD/logs"
-	tgit checkout -q --detach "$sha"
-	{ make_x86 olddefconfig && make_x86; } >"$log" 2>&1 || rc=$?
-	tgit checkout -q work
+	local arch=$1 sha=$2 log rc=0 dir=$BUILD/bisect-$1 bt
+	bt=$(aux_tree bisect "$sha")
+	arch_vars "$arch"
+	[ -f "$BUILD/kunit-$arch/.config" ] || die "no $arch KUnit config yet; run 'scripts/kunit.sh build $arch'"
+	log=$BUILD/logs/bisect-$arch-$(tgit rev-parse --short "$sha").log
+	mkdir -p "$BUILD/logs" "$dir"
+	local mk=(make -s -C "$bt" O="$dir" ARCH="$K_ARCH" CROSS_COMPILE="$K_CROSS" CC="ccache ${K_CROSS}gcc"
+		-j"$JOBS")
+	if ! cmp -s "$BUILD/kunit-$arch/.config" "$dir/.config.src"; then
+		cp "$BUILD/kunit-$arch/.config" "$dir/.config.src"
+		cp "$dir/.config.src" "$dir/.config"
+		"$bt/scripts/config" --file "$dir/.config" -d KASAN -d PROVE_LOCKING
+	fi
+	{ "${mk[@]}" olddefconfig && "${mk[@]}"; } >"$log" 2>&1 || rc=$?
 	if [ "$rc" != 0 ]; then
 		grep -E 'error|Error' "$log" | head -n 20 >&2
-		echo "error: the tree does not build at $(tgit log -1 --format='%h %s' "$sha"); see $log" >&2
+		echo "error: the tree does not build for $arch at $(tgit log -1 --format='%h %s' "$sha"); see $log" >&2
 		return 1
 	fi
 }
@@ -114,7 +120,7 @@ removed() {
 case "${1:-}" in
 checkpatch) checkpatch "${2:?patch}" ;;
 removed) removed ;;
-bisect) bisect "${2:?sha}" ;;
+bisect) bisect "${2:?arch}" "${3:?sha}" ;;
 static) static ;;
-*) echo "usage: $0 checkpatch PATCH | bisect SHA | static | removed" >&2; exit 2 ;;
+*) echo "usage: $0 checkpatch PATCH | bisect ARCH SHA | static | removed" >&2; exit 2 ;;
 esac

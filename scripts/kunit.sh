@@ -4,7 +4,8 @@
 #   kunit.sh build NAME [base]           kunit.py build into build/kunit-NAME (ccache, incremental);
 #                                        NAME: x86_64 (KASAN, lockdep), x86_64-rt (PREEMPT_RT,
 #                                        lockdep), ppc64 (radix + hash); the same config is built
-#                                        from the unpatched base into build/base-NAME with "base"
+#                                        from the unpatched base into build/base-NAME with "base";
+#                                        x86_64-bench, ppc64-bench: the benchmark kernels
 #   kunit.sh run x86_64|x86_64-rt|ppc64-radix|ppc64-hash
 #                                        boot under qemu (-smp 4, TCG unless ACCEL=kvm), parse with
 #                                        kunit.py parse, check that the series' suites ran and none
@@ -17,17 +18,19 @@ build() {
 	local name=$1 side=${2:-hp} arch t0 tree dir kconf log
 	arch=${name%%-*}
 	arch_vars "$arch"
-	[ -f "$TOP/configs/qemu_$name.py" ] || die "unknown kernel '$name' (x86_64, x86_64-rt, ppc64)"
+	[ -f "$TOP/configs/qemu_$name.py" ] ||
+		die "unknown kernel '$name' (x86_64, x86_64-rt, ppc64, x86_64-bench, ppc64-bench)"
 	require_tree
 	need "${K_CROSS}gcc" ccache python3
 	dir=$(kdir "$name" "$side")
 	kconf=$TOP/configs/hp.kunitconfig
+	[ "${name#*-}" = bench ] && kconf=$TOP/configs/bench.kunitconfig
 	tree=$TREE
 	if [ "$side" = base ]; then
 		# Same configuration without the options the series adds.
 		tree=$(base_tree)
+		grep -v -E '^CONFIG_(DEBUG_HP|HP_KUNIT_TEST)=' "$kconf" >"$BUILD/base-$name.kunitconfig"
 		kconf=$BUILD/base-$name.kunitconfig
-		grep -v -E '^CONFIG_(DEBUG_HP|HP_KUNIT_TEST)=' "$TOP/configs/hp.kunitconfig" >"$kconf"
 	fi
 	log=$BUILD/logs/kunit-build-$name${side/hp/}.log
 	mkdir -p "$BUILD/logs"

@@ -46,23 +46,26 @@ require_tree() {
 		die "work tree $TREE has no 'base' tag; remove $TREE and run 'make base'"
 }
 
-# The unpatched base as a second work tree of the same repository ($TREE-base, detached at the
-# "base" tag), for the A/B kernels. Prints its path.
-base_tree() {
-	local bt=$TREE-base
+# aux_tree NAME REV: a second work tree of the same repository ($TREE-NAME), detached at REV, so
+# that the main work tree's files (and the mtimes its builds depend on) never change. Prints its path.
+aux_tree() {
+	local bt=$TREE-$1 rev
 	require_tree
+	rev=$(tgit rev-parse "$2^{commit}")
 	if [ ! -e "$bt/.git" ]; then
 		tgit worktree prune
-		tgit worktree add -q -f --detach "$bt" base >&2 ||
-			die "cannot create the base work tree $bt (git worktree add failed)"
+		tgit worktree add -q -f --detach "$bt" "$rev" >&2 ||
+			die "cannot create the work tree $bt (git worktree add failed)"
 	fi
-	[ "$(git -C "$bt" rev-parse HEAD)" = "$(tgit rev-parse base^{commit})" ] ||
-		git -C "$bt" checkout -q --detach "$(tgit rev-parse base^{commit})" ||
-		die "the base work tree $bt is not at the base commit and cannot be reset; remove it"
 	[ -z "$(git -C "$bt" status --porcelain)" ] ||
-		die "the base work tree $bt has local changes; remove it ('git -C $TREE worktree remove --force $bt')"
+		die "the work tree $bt has local changes; remove it ('git -C $TREE worktree remove --force $bt')"
+	[ "$(git -C "$bt" rev-parse HEAD)" = "$rev" ] || git -C "$bt" checkout -q --detach "$rev" ||
+		die "cannot check out $rev in $bt; remove it"
 	echo "$bt"
 }
+
+# The unpatched base, for the A/B kernels.
+base_tree() { aux_tree base base; }
 
 # Build directory of a kernel: NAME (x86_64, x86_64-rt, ppc64) on SIDE hp (the series) or base.
 kdir() { [ "${2:-hp}" = base ] && echo "$BUILD/base-$1" || echo "$BUILD/kunit-$1"; }

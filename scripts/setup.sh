@@ -9,7 +9,7 @@ PKGS=(
 	gcc-powerpc64-linux-gnu gcc-powerpc64le-linux-gnu
 	libc6-dev-ppc64-cross gcc-aarch64-linux-gnu gcc-arm-linux-gnueabi gcc-riscv64-linux-gnu
 	gcc-s390x-linux-gnu
-	b4 debian-archive-keyring python3-ply python3-git
+	b4 debian-archive-keyring python3-ply python3-git gnuplot-nox
 )
 
 missing=()
