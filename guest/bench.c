@@ -134,6 +134,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define __aligned(x)	__attribute__((aligned(x)))
+#define __noreturn	__noreturn
+
 #define MAX_ITEMS	64
 #define STACK_SIZE	(1024 * 1024)
 #define READY_TIMEOUT	60.0	/* seconds for every task to start */
@@ -144,7 +147,7 @@ struct slot {
 	unsigned long long bad;
 	int ready;
 	int err;
-} __attribute__((aligned(128)));
+} __aligned(128);
 
 enum mode { CS_THREADS, CS_PROCS, FORK_EXIT, FORK_EXEC, EXIT_IPIS, NR_MODES };
 
@@ -438,7 +441,7 @@ static int start_thread(void *(*fn)(void *), void *arg, int cpu_idx)
 }
 
 /* A task failed: say so in its slot and take its process down. */
-static void __attribute__((noreturn)) task_fail(struct slot *s)
+static void __noreturn task_fail(struct slot *s)
 {
 	__atomic_store_n(&s->err, 1, __ATOMIC_RELAXED);
 	_exit(1);
@@ -590,7 +593,7 @@ static void stop_group(pid_t pid)
 }
 
 /* The task group: a child in a process group of its own. */
-static void __attribute__((noreturn)) run_group(enum mode m, long tasks,
+static void __noreturn run_group(enum mode m, long tasks,
 						struct slot *slots, const struct opts *o)
 {
 	pid_t pid;
@@ -712,7 +715,7 @@ static void *ipi_thread(void *arg)
 	return NULL;
 }
 
-static void __attribute__((noreturn)) exit_ipis_child(const struct opts *o)
+static void __noreturn exit_ipis_child(const struct opts *o)
 {
 	pthread_t *t = calloc(ncpus, sizeof(*t));
 	pthread_attr_t attr;
@@ -864,7 +867,7 @@ static void run_all(const char *runs, const struct opts *defaults)
 	free(buf);
 }
 
-static void __attribute__((noreturn)) usage(const char *prog, int status)
+static void __noreturn usage(const char *prog, int status)
 {
 	fprintf(status ? stderr : stdout,
 		"usage: %s [-c] [-s SECS] [-w WARMUP] MODE [ITEM...]\n"

@@ -5,8 +5,8 @@
 # sid's dynamic loader; nothing is installed system-wide.
 #
 #   litmus.sh fetch         download and unpack herd7 into build/cache/tools/herd (idempotent)
-#   litmus.sh run [DIR]     run every DIR/*.litmus (default: $TREE/Documentation/litmus-tests/hp,
-#                           or litmus/ of this checkout while the tree has no such directory)
+#   litmus.sh run [DIR]     run every DIR/*.litmus (default: the series' tests in the work tree,
+#                           Documentation/litmus-tests/hp)
 #                           and compare herd7's observation (Never/Sometimes/Always) with the
 #                           "Result:" line of the test's header comment; one PASS/FAIL line per
 #                           test; fails on a mismatch, a herd7 error, flag or timeout, or no tests
@@ -88,12 +88,9 @@ expected() {
 run() {
 	local dir=${1:-} mm=$TREE/tools/memory-model
 	local f name want got out rc fails=0 n=0 t0
-	if [ -z "$dir" ]; then
-		# Until the tests move into the kernel tree, fall back to the copy in this checkout.
-		dir=$TREE/Documentation/litmus-tests/hp
-		[ -d "$dir" ] || dir=$TOP/litmus
-	fi
-	[ -d "$dir" ] || die "no litmus test directory $dir; give one as 'litmus.sh run DIR'"
+	# The tests are part of the series (patch 7).
+	[ -n "$dir" ] || dir=$TREE/Documentation/litmus-tests/hp
+	[ -d "$dir" ] || die "no litmus test directory $dir; apply the series ('make apply') or give one as 'litmus.sh run DIR'"
 	[ -f "$mm/linux-kernel.cfg" ] || die "no LKMM at $mm (linux-kernel.cfg missing); run 'make base' first"
 	shopt -s nullglob
 	local tests=("$dir"/*.litmus)
