@@ -19,7 +19,8 @@
  *
  *    RUN is MODE[:ITEM[,ITEM...]]. An ITEM is a number, the run's count
  *    (one measurement per number, in order), or KEY=VALUE, an option for
- *    every measurement of that RUN. No spaces. Example:
+ *    every measurement of that RUN. No spaces (or quote the whole value).
+ *    Example:
  *
  *	bench.runs=cs-threads:1,2,4;cs-procs:1,2;fork-exit:touch=64;exit-ipis:200
  *
@@ -30,7 +31,7 @@
  *	                            one RUN; ITEMs as above, space or comma
  *	                            separated; -c: core-first CPU list
  *	bench [-c] [-s SECS] [-w WARMUP] -r 'RUN[;RUN...]'
- *	bench true                                   exit 0 at once (fork-exec)
+ *	bench true                  exit 0 at once (fork-exec's child)
  *
  *    e.g. "bench -s 2 cs-threads 1", "bench fork-exit 2 touch=64",
  *    "bench exit-ipis 200". Exit status: 0, 1 if any measurement failed,
@@ -57,7 +58,7 @@
  *                    helper reads pipe 1 and writes pipe 2. ops counts the
  *                    task's round trips (two context switches each); will-
  *                    it-scale's own counter may scale differently, so only
- *                    ratios compare.
+ *                    ratios compare. The sampling process is not pinned.
  *  fork-exit N [ncpus]
  *                    N worker processes each loop: fork(); the child
  *                    _exit(0)s; the worker waitpid()s it. ops counts forks.
@@ -101,7 +102,8 @@
  *	IRQSUM before|after ROW COUNT
  *	    when irqs=1: every /proc/interrupts row summed over the CPUs; ROW
  *	    is the row's label, "/" and the row's last word (CAL/interrupts,
- *	    16/IPI-0); the before block precedes the measurement, the after
+ *	    TLB/shootdowns, 16/IPI-0), or the label alone for a row with no
+ *	    text (ERR); the before block precedes the measurement, the after
  *	    block follows it, and both belong to the next BENCH line
  *	BENCH mode=M tasks=N secs=T ops=TOTAL ops_per_sec=X
  *	    one per measurement: N = the run's count (pairs, workers, or exits),
@@ -135,7 +137,7 @@
 #include <unistd.h>
 
 #define __aligned(x)	__attribute__((aligned(x)))
-#define __noreturn	__noreturn
+#define __noreturn	__attribute__((noreturn))
 
 #define MAX_ITEMS	64
 #define STACK_SIZE	(1024 * 1024)
@@ -247,7 +249,12 @@ static char *cmdline_str(const char *key)
 		if (p != buf && p[-1] != ' ')
 			continue;
 		v = p + klen;
-		end = v + strcspn(v, " \n");
+		if (*v == '"') {	/* key="value" */
+			v++;
+			end = v + strcspn(v, "\"\n");
+		} else {
+			end = v + strcspn(v, " \n");
+		}
 		return strndup(v, end - v);
 	}
 	return NULL;
