@@ -68,6 +68,9 @@ if [ "$applied" = 1 ]; then
 	for v in x86_64 x86_64-rt ppc64-radix ppc64-hash; do
 		check "stress $v -smp 4 (${CHECK_STRESS_SECS:-60} s)" "$TOP/scripts/stress.sh" run "$v" "${CHECK_STRESS_SECS:-60}"
 	done
+	for v in x86_64 ppc64-radix; do
+		check "benchmark binary smoke run $v" "$TOP/scripts/bench.sh" smoke "$v"
+	done
 	check "LKMM litmus tests (herd7)" bash -c '"$0"/scripts/litmus.sh fetch && "$0"/scripts/litmus.sh run' "$TOP"
 	for a in i386 arm64 arm riscv64 s390; do
 		check "build kernel/ mm/ fs/exec.o: $a" "$TOP/scripts/archbuild.sh" "$a"

@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# A/B benchmarks under qemu: the unpatched base against the series, built from the same small
+# configuration (configs/bench.kunitconfig + configs/qemu_<arch>-bench.py, no debug options),
+# booted into guest/bench.c as /init. Base and series boots are interleaved (A B A B ...), one pair
+# per configuration per round, BENCH_PAIRS rounds (default 5).
+#
+#   bench.sh build                 the four kernels (x86_64, ppc64; base and series) + guest
+#   bench.sh run [VARIANT...]      the rounds (default variants: x86_64 ppc64-radix); raw console
+#                                  logs in results/bench/raw/, rows appended to runs.csv / ipis.csv
+#   bench.sh report                tables.md, ratios.csv, ipis-summary.csv and plots from the CSVs
+#   bench.sh smoke VARIANT         every mode once, briefly, on the series' test kernel (x86_64 or
+#                                  ppc64-radix; part of make check; no numbers are kept)
+#
+# What each boot runs (vCPUs: runs), the same on both kernels:
+#   2, 4        context_switch1 equivalents (threads, processes; 1..vCPUs pairs), fork+exit,
+#               fork+exec, exit-ipis (process exits that leave the mm lazy on every CPU)
+#   BENCH_SCALE (default "8 32 64"): fork+exit and exit-ipis only, for exit cost vs CPU count
+# Knobs: BENCH_PAIRS=5 BENCH_SECS=3 (measured seconds per measurement) BENCH_SCALE="8 32 64".
+source "$(dirname "$0")/lib.sh"
+
+OUT=$RESULTS/bench
+PAIRS=${BENCH_PAIRS:-5}
+SECS=${BENCH_SECS:-3}
+SCALE=${BENCH_SCALE:-8 32 64}
+
+build() {
+	local side arch
+	for side in base hp; do
+		for arch in x86_64 ppc64; do
+			"$TOP/scripts/kunit.sh" build "$arch-bench" "${side/hp/}"
+		done
+	done
+	for arch in x86_64 ppc64; do
+		guest "$arch"
+	done
+}
+
+# guest ARCH: an initramfs whose /init is the benchmark.
+guest() {
+	local arch=$1 out=$BUILD/guest/$1 cc
+	case "$arch" in
+	x86_64) cc=gcc ;;
+	ppc64) cc=powerpc64-linux-gnu-gcc ;;
+	esac
+	need "$cc"
+	mkdir -p "$out"
+	[ -x "$BUILD/guest/gen_init_cpio" ] ||
+		gcc -O2 -o "$BUILD/guest/gen_init_cpio" "$TREE/usr/gen_init_cpio.c" ||
+		die "cannot build the kernel's usr/gen_init_cpio"
+	"$cc" -static -O2 -pthread -Wall -Wextra -o "$out/bench" "$TOP/guest/bench.c" ||
+		die "cannot build guest/bench.c for $arch (run 'make setup' for the static libc)"
+	printf '%s\n' 'dir /dev 0755 0 0' 'nod /dev/console 0600 0 0 c 5 1' \
+		"file /init $out/bench 0755 0 0" >"$out/bench.list"
+	"$BUILD/guest/gen_init_cpio" "$out/bench.list" >"$out/bench.cpio"
+}
+
+# runs_for SMP: the bench.runs value of a boot with SMP vCPUs.
+runs_for() {
+	local smp=$1 t=1 list=1
+	case "$smp" in
+	2 | 4)
+		while [ $((t * 2)) -le "$smp" ]; do t=$((t * 2)); list=$list,$t; done
+		echo "cs-threads:$list;cs-procs:$list;fork-exit;fork-exec;exit-ipis:100" ;;
+	*) echo "fork-exit;exit-ipis:50" ;;
+	esac
+}
+
+# boot VARIANT SMP SIDE LOG: one benchmark boot; fails unless it ends with "BENCH: done errors=0".
+boot() {
+	local variant=$1 smp=$2 side=$3 log=$4 name arch image
+	name=${variant%-radix}
+	arch=${name%%-*}
+	arch_vars "$arch"
+	image=$(kdir "$arch-bench" "$side")/$K_IMAGE
+	[ -f "$image" ] || die "no kernel at $image; run 'scripts/bench.sh build'"
+	[ -f "$BUILD/guest/$arch/bench.cpio" ] || guest "$arch"
+	QEMU_EXTRA=(-initrd "$BUILD/guest/$arch/bench.cpio")
+	qemu_boot "$variant" "$image" "rdinit=/init kunit.enable=0 panic=-1 oops=panic bench.secs=$SECS \
+bench.runs=$(runs_for "$smp")" "$log" "$smp" || { QEMU_EXTRA=(); return 1; }
+	QEMU_EXTRA=()
+	grep -aq '^BENCH: done errors=0' "$log" || { echo "error: $variant $side smp $smp: see $log" >&2; return 1; }
+	no_splats "$variant-$side" "$log"
+}
+
+# collect VARIANT SMP SIDE PAIR LOG: append the results of one boot to runs.csv and ipis.csv.
+collect() {
+	local variant=$1 smp=$2 side=$3 pair=$4 log=$5 arch=${1%%-*}
+	awk -v p="$arch,$variant,$smp,$side,$pair" '$1 == "BENCH" && $2 ~ /^mode=/ {
+			for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+			print p "," f["mode"] "," f["tasks"] "," f["ops_per_sec"] }' "$log" >>"$OUT/runs.csv"
+	awk -v p="$arch,$variant,$smp,$side,$pair" '
+		$1 == "IRQSUM" && $2 == "before" { b[$3] = $4 }
+		$1 == "IRQSUM" && $2 == "after" { a[$3] = $4 }
+		$1 == "BENCH" && $2 == "mode=exit-ipis" { split($3, t, "="); n = t[2]
+			for (r in a) if (a[r] - b[r] > 0) printf "%s,%s,%.3f\n", p, r, (a[r] - b[r]) / n
+			delete a; delete b }' "$log" >>"$OUT/ipis.csv"
+}
+
+run() {
+	local variants=("$@") round v smp side log t0 fails=0
+	[ ${#variants[@]} -gt 0 ] || variants=(x86_64 ppc64-radix)
+	mkdir -p "$OUT/raw"
+	[ -f "$OUT/runs.csv" ] || echo "arch,variant,smp,side,pair,mode,tasks,ops_per_sec" >"$OUT/runs.csv"
+	[ -f "$OUT/ipis.csv" ] || echo "arch,variant,smp,side,pair,row,per_exit" >"$OUT/ipis.csv"
+	# Later runs append with new pair numbers.
+	local first
+	first=$(awk -F, 'NR > 1 && $5 > m { m = $5 } END { print m + 1 }' "$OUT/runs.csv")
+	t0=$(now)
+	for ((round = first; round < first + PAIRS; round++)); do
+		for v in "${variants[@]}"; do
+			for smp in 2 4 $SCALE; do
+				for side in base hp; do
+					log=$OUT/raw/$v-smp$smp-$side-$round.log
+					step "bench round $round/$((first + PAIRS - 1)): $v -smp $smp $side ($(($(now) - t0)) s)"
+					if boot "$v" "$smp" "$side" "$log"; then
+						collect "$v" "$smp" "$side" "$round" "$log"
+					else
+						fails=$((fails + 1))
+					fi
+				done
+			done
+		done
+	done
+	{
+		echo "# bench.sh run ${variants[*]}: BENCH_PAIRS=$PAIRS BENCH_SECS=$SECS BENCH_SCALE=\"$SCALE\""
+		echo "# $(date -u +%FT%TZ), $(nproc) host CPUs, qemu $ACCEL, base $(tgit rev-parse --short base), series $(tgit rev-parse --short work)"
+	} >>"$OUT/commands.txt"
+	# The kernels' configurations, and how base and series differ.
+	mkdir -p "$OUT/configs"
+	local arch
+	for arch in x86_64 ppc64; do
+		for side in base hp; do
+			cp "$(kdir "$arch-bench" "$side")/.config" "$OUT/configs/$arch-$side.config" 2>/dev/null || true
+		done
+		diff "$OUT/configs/$arch-base.config" "$OUT/configs/$arch-hp.config" |
+			grep '^[<>] CONFIG' >"$OUT/configs/$arch.diff" || true
+	done
+	echo "bench: $(($(now) - t0)) s, $fails failed boot(s)"
+	[ "$fails" = 0 ]
+}
+
+report() {
+	[ -f "$OUT/runs.csv" ] || die "no results yet; run 'scripts/bench.sh run'"
+	rm -f "$OUT"/*.dat
+	python3 "$TOP/scripts/bench_report.py" "$OUT"
+	need gnuplot
+	local f
+	for f in "$OUT"/cs-*.dat; do
+		[ -f "$f" ] || continue
+		gnuplot -e "set terminal pngcairo size 640,400; set output '${f%.dat}.png';
+			set title '$(basename "${f%.dat}") (series / base, median of pairs)';
+			set xlabel 'pairs of tasks'; set ylabel 'ops/s ratio'; set yrange [0.8:1.2]; set grid;
+			plot '$f' using 1:2:3:4 with yerrorlines title 'ratio (range of per-pair ratios)', 1 notitle" ||
+			die "gnuplot failed on $f"
+	done
+	for f in "$OUT"/fork-*.dat; do
+		[ -f "$f" ] || continue
+		gnuplot -e "set terminal pngcairo size 640,400; set output '${f%.dat}.png';
+			set title '$(basename "${f%.dat}"): fork+exit cost per worker vs vCPUs';
+			set xlabel 'vCPUs (one worker each)'; set ylabel 'us per fork+exit'; set logscale x 2; set grid;
+			plot '$f' using 1:2 with linespoints title 'base', '' using 1:3 with linespoints title 'series'" ||
+			die "gnuplot failed on $f"
+	done
+	for f in "$OUT"/ipis-*.dat; do
+		[ -f "$f" ] || continue
+		gnuplot -e "set terminal pngcairo size 640,400; set output '${f%.dat}.png';
+			set title '$(basename "${f%.dat}") per process exit';
+			set xlabel 'vCPUs'; set ylabel 'interrupts per exit'; set logscale x 2; set grid;
+			plot '$f' using 1:2 with linespoints title 'base', '' using 1:3 with linespoints title 'series'" ||
+			die "gnuplot failed on $f"
+	done
+}
+
+# smoke VARIANT: make check runs every mode once, briefly, on the test kernel (KASAN/lockdep on
+# x86_64); nothing is measured, a failure or a splat fails.
+smoke() {
+	local variant=$1 name arch log image
+	name=${variant%-radix}
+	arch=${name%%-*}
+	arch_vars "$arch"
+	log=$BUILD/logs/bench-smoke-$variant.log
+	mkdir -p "$BUILD/logs"
+	guest "$arch"
+	image=$(kdir "$name" hp)/$K_IMAGE
+	[ -f "$image" ] || die "no kernel at $image; run 'scripts/kunit.sh build $name'"
+	QEMU_EXTRA=(-initrd "$BUILD/guest/$arch/bench.cpio")
+	qemu_boot "$variant" "$image" "rdinit=/init kunit.enable=0 panic=-1 oops=panic bench.secs=1 bench.warmup=0 \
+bench.runs=cs-threads:1,2;cs-procs:1,2;fork-exit;fork-exec;exit-ipis:10" "$log" 2 || { QEMU_EXTRA=(); return 1; }
+	QEMU_EXTRA=()
+	grep -aq '^BENCH: done errors=0' "$log" || { echo "error: bench smoke failed; see $log" >&2; return 1; }
+	[ "$(grep -ac '^BENCH mode=' "$log")" = 7 ] ||
+		{ echo "error: bench smoke: not every mode reported; see $log" >&2; return 1; }
+	no_splats "bench-smoke-$variant" "$log"
+}
+
+case "${1:-}" in
+build) build ;;
+run) shift; run "$@" ;;
+report) report ;;
+smoke) smoke "${2:?variant}" ;;
+*) echo "usage: $0 build | run [VARIANT...] | report | smoke VARIANT" >&2; exit 2 ;;
+esac
