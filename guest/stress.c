@@ -708,6 +708,30 @@ static int kunit_passed(const char *buf)
 	return ok;
 }
 
+/* Print @text with @prefix on each line (the kernel's console lines interleave). */
+static void print_prefixed(const char *prefix, const char *text)
+{
+	size_t plen = strlen(prefix), len = 0;
+	const char *line, *end;
+	char *out = malloc(strlen(text) + 64 * (plen + 1));
+	int lines = 0;
+
+	if (!out)
+		return;
+	for (line = text; *line; line = *end ? end + 1 : end) {
+		end = strchrnul(line, '\n');
+		if (lines++ >= 64)
+			break;		/* the results of the last run: a few dozen lines */
+		memcpy(out + len, prefix, plen);
+		len += plen;
+		memcpy(out + len, line, end - line);
+		len += end - line;
+		out[len++] = '\n';
+	}
+	write_quiet(1, out, len);
+	free(out);
+}
+
 static void kunit_worker(void)
 {
 	int fd = lock_fd();
@@ -722,13 +746,14 @@ static void kunit_worker(void)
 		res = read_all(KUNIT_DIR "/results");
 		add(&sh->kunit_runs, 1);
 		if (r || !res || !kunit_passed(res)) {
-			long n = get(&sh->kunit_failures);
+			int e = errno;
 
+			if (get(&sh->kunit_failures) < 3) {
+				printf("STRESS: kunit lazy_mm run %ld failed%s%s\n", get(&sh->kunit_runs),
+				       r ? ": " : "", r ? strerror(e) : "");
+				print_prefixed("STRESS: kunit| ", res ? res : "(unreadable)");
+			}
 			add(&sh->kunit_failures, 1);
-			if (n < 5)
-				printf("STRESS: kunit lazy_mm run %ld failed%s%s; results:\n%s\n",
-				       get(&sh->kunit_runs), r ? ": " : "", r ? strerror(errno) : "",
-				       res ? res : "(unreadable)");
 		}
 		free(res);
 		sleep_us(50000);	/* let the hotplug worker have a turn */
@@ -824,7 +849,7 @@ static void run_selftests(void)
 
 	n = scandir("/selftests", &list, is_executable, alphasort);
 	if (n < 0) {
-		printf("SELFTEST: no /selftests: %s\n", strerror(errno));
+		printf("STRESS: no /selftests: %s\n", strerror(errno));
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -836,13 +861,13 @@ static void run_selftests(void)
 		pid_t pid, r;
 
 		snprintf(path, sizeof(path), "/selftests/%s", list[i]->d_name);
-		printf("SELFTEST: running %s\n", list[i]->d_name);
+		printf("STRESS: selftest %s starts\n", list[i]->d_name);
 		pid = fork();
 		if (!pid) {
 			setpgid(0, 0);
 			alarm(SELFTEST_SECS);
 			execve(path, argv, envp);
-			printf("SELFTEST: cannot run %s: %s\n", path, strerror(errno));
+			printf("STRESS: cannot run %s: %s\n", path, strerror(errno));
 			_exit(127);
 		}
 		if (pid < 0) {
