@@ -8,6 +8,8 @@ QEMU_ARCH = QemuArchParams(linux_arch='x86_64',
 CONFIG_SERIAL_8250=y
 CONFIG_SERIAL_8250_CONSOLE=y
 CONFIG_PROVE_LOCKING=y
+CONFIG_EXPERT=y
+CONFIG_PREEMPT=y
 CONFIG_PREEMPT_RT=y''',
 			   qemu_arch='x86_64',
 			   kernel_path='arch/x86/boot/bzImage',
