@@ -5,6 +5,7 @@
 #   make check      every test (series round trip, checkpatch, bisect, W=1/sparse, KUnit boots,
 #                   a short guest stress with the membarrier selftests, litmus tests, arch builds)
 #   make stress     the long guest stress on every kernel, the series and the unpatched base
+#   make bench      A/B benchmarks, unpatched base vs series, interleaved boots (results/bench)
 #
 # Pieces:  setup base apply export verify kunit litmus clean
 # Knobs:   KSRC=/path/to/linux  ACCEL=kvm  JOBS=N  BOOT_TIMEOUT=secs  FORCE=1 (apply over local work)
@@ -12,7 +13,7 @@
 SHELL := /bin/bash
 S := scripts
 .DEFAULT_GOAL := all
-.PHONY: all check stress setup base apply export verify kunit litmus clean
+.PHONY: all check stress bench setup base apply export verify kunit litmus clean
 
 all:
 	@$(S)/main.sh
@@ -22,6 +23,9 @@ check:
 
 stress: apply
 	@$(S)/stress.sh all
+
+bench: apply
+	@$(S)/bench.sh build && $(S)/bench.sh run && $(S)/bench.sh report
 
 litmus: apply
 	@$(S)/litmus.sh fetch && $(S)/litmus.sh run

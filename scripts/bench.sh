@@ -15,7 +15,8 @@
 #   2, 4        context_switch1 equivalents (threads, processes; 1..vCPUs pairs), fork+exit,
 #               fork+exec, exit-ipis (process exits that leave the mm lazy on every CPU)
 #   BENCH_SCALE (default "8 32 64"): fork+exit and exit-ipis only, for exit cost vs CPU count
-# Knobs: BENCH_PAIRS=5 BENCH_SECS=3 (measured seconds per measurement) BENCH_SCALE="8 32 64".
+# Knobs: BENCH_PAIRS=5 BENCH_SECS=3 (measured seconds per measurement) BENCH_SCALE="8 32 64",
+# BENCH_APPEND=1 (add rounds to the existing results instead of starting anew).
 source "$(dirname "$0")/lib.sh"
 
 OUT=$RESULTS/bench
@@ -99,6 +100,8 @@ collect() {
 run() {
 	local variants=("$@") round v smp side log t0 fails=0
 	[ ${#variants[@]} -gt 0 ] || variants=(x86_64 ppc64-radix)
+	# A new set of results, unless BENCH_APPEND=1 (more rounds of the same kernels).
+	[ -n "${BENCH_APPEND:-}" ] || rm -rf "$OUT/raw" "$OUT/runs.csv" "$OUT/ipis.csv" "$OUT/commands.txt"
 	mkdir -p "$OUT/raw"
 	[ -f "$OUT/runs.csv" ] || echo "arch,variant,smp,side,pair,mode,tasks,ops_per_sec" >"$OUT/runs.csv"
 	[ -f "$OUT/ipis.csv" ] || echo "arch,variant,smp,side,pair,row,per_exit" >"$OUT/ipis.csv"

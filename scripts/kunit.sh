@@ -26,12 +26,13 @@ build() {
 	kconf=$TOP/configs/hp.kunitconfig
 	[ "${name#*-}" = bench ] && kconf=$TOP/configs/bench.kunitconfig
 	tree=$TREE
-	if [ "$side" = base ]; then
-		# Same configuration without the options the series adds.
-		tree=$(base_tree)
-		grep -v -E '^CONFIG_(DEBUG_HP|HP_KUNIT_TEST)=' "$kconf" >"$BUILD/base-$name.kunitconfig"
-		kconf=$BUILD/base-$name.kunitconfig
-	fi
+	# The base has no options of the series; PREEMPT_RT has no THP (it depends on !PREEMPT_RT).
+	local drop='^$'
+	[ "$side" = base ] && { tree=$(base_tree); drop='^CONFIG_(DEBUG_HP|HP_KUNIT_TEST)='; }
+	[ "${name#*-}" = rt ] && drop="$drop|^CONFIG_TRANSPARENT_HUGEPAGE="
+	mkdir -p "$dir"
+	grep -v -E "$drop" "$kconf" >"$dir.kunitconfig"
+	kconf=$dir.kunitconfig
 	log=$BUILD/logs/kunit-build-$name${side/hp/}.log
 	mkdir -p "$BUILD/logs"
 	step "kernel build $name ($side) into ${dir#$TOP/} (log: ${log#$TOP/})"

@@ -109,8 +109,8 @@ run() {
 		done
 		# Things the series' kernels must have exercised (the base has no lazy_mm suite).
 		local must=(modprobe_execs umh_execs hotplug_cycles membarriers execs procs)
-		# qemu's pseries offers no 16 MiB pages to the hash MMU: no THP there.
-		[ "$variant" = ppc64-hash ] || must+=(thp_children)
+		# qemu's pseries offers no 16 MiB pages to the hash MMU, and PREEMPT_RT has no THP.
+		case "$variant" in ppc64-hash | x86_64-rt) ;; *) must+=(thp_children) ;; esac
 		[ "$side" = hp ] && must+=(kunit_runs)
 		for k in "${must[@]}"; do
 			v=$(field "$line" "$k")
@@ -149,25 +149,26 @@ run() {
 	[ "$ok" = 1 ]
 }
 
-# make stress: per arch at least 10 guest-minutes on the series' kernels, the same runs on the
-# unpatched base, then the totals. STRESS_SECS overrides the per-run seconds of the long runs.
+# make stress: per arch at least 10 guest-minutes on the series' kernels (x86_64 600 s, RT 180 s,
+# ppc64 300 s radix + 300 s hash), then the same stress on the unpatched base built from the same
+# configs (x86_64, ppc64 radix and hash, 120 s each: enough to attribute a splat), then the totals.
+# STRESS_SECS, STRESS_SECS_RT, STRESS_SECS_PPC, STRESS_BASE_SECS override the seconds.
 all() {
-	local t0 fails=0 v secs side
+	local t0 fails=0 v secs side r k
 	t0=$(now)
-	local runs=("x86_64 ${STRESS_SECS:-600}" "x86_64-rt ${STRESS_SECS_RT:-300}"
-		"ppc64-radix ${STRESS_SECS_PPC:-300}" "ppc64-hash ${STRESS_SECS_PPC:-300}")
-	for side in hp base; do
-		for k in x86_64 x86_64-rt ppc64; do
-			"$TOP/scripts/kunit.sh" build "$k" "${side/hp/}"
-		done
+	local runs=("x86_64 ${STRESS_SECS:-600} hp" "x86_64-rt ${STRESS_SECS_RT:-180} hp"
+		"ppc64-radix ${STRESS_SECS_PPC:-300} hp" "ppc64-hash ${STRESS_SECS_PPC:-300} hp"
+		"x86_64 ${STRESS_BASE_SECS:-120} base" "ppc64-radix ${STRESS_BASE_SECS:-120} base"
+		"ppc64-hash ${STRESS_BASE_SECS:-120} base")
+	for k in "x86_64 hp" "x86_64-rt hp" "ppc64 hp" "x86_64 base" "ppc64 base"; do
+		read -r v side <<<"$k"
+		"$TOP/scripts/kunit.sh" build "$v" "$side"
 	done
 	build x86_64
 	build ppc64
-	for side in hp base; do
-		for r in "${runs[@]}"; do
-			read -r v secs <<<"$r"
-			run "$v" "$secs" "$side" || fails=$((fails + 1))
-		done
+	for r in "${runs[@]}"; do
+		read -r v secs side <<<"$r"
+		run "$v" "$secs" "$side" || fails=$((fails + 1))
 	done
 	totals "${runs[@]}" || fails=$((fails + 1))
 	echo "make stress: $(($(now) - t0)) s, $fails failed run(s)"
@@ -176,10 +177,11 @@ all() {
 
 # Per-arch totals of the series' runs: guest-minutes, hotplug cycles, execs from kernel threads.
 totals() {
-	local r v secs f arch
+	local r v secs side f arch
 	declare -A mins=() hot=() kex=()
 	for r in "$@"; do
-		read -r v secs <<<"$r"
+		read -r v secs side <<<"$r"
+		[ "$side" = hp ] || continue
 		f=$RESULTS/stress/$v-hp-${secs}s.summary
 		[ -f "$f" ] || continue
 		arch=${v%%-*}
