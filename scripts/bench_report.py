@@ -33,6 +33,8 @@ def main():
     # (variant, smp, mode, tasks) -> side -> pair -> ops/s
     val = collections.defaultdict(lambda: collections.defaultdict(dict))
     for r in runs:
+        if r['mode'] == 'exit-ipis':    # paced by sleeps: only its interrupt counts matter
+            continue
         key = (r['variant'], int(r['smp']), r['mode'], int(r['tasks']))
         val[key][r['side']][int(r['pair'])] = float(r['ops_per_sec'])
     rows = []
@@ -61,6 +63,9 @@ def main():
     # IPIs per exit: (variant, smp, row) -> side -> [per pair]
     ip = collections.defaultdict(lambda: collections.defaultdict(list))
     for r in ipis:
+        # The IPI rows: x86 CAL (function calls), RES (reschedule), TLB (shootdowns); ppc64 IPI.
+        if not any(k in r['row'] for k in ('CAL', 'RES', 'TLB', 'IPI')):
+            continue
         ip[(r['variant'], int(r['smp']), r['row'])][r['side']].append(float(r['per_exit']))
     irows = []
     for key in sorted(ip):
@@ -87,8 +92,8 @@ def main():
                   f"{r['hp_median']:.0f} ({r['hp_min']:.0f}-{r['hp_max']:.0f}) | "
                   f"**{r['ratio']:.3f}** | {r['ratio_min']:.3f}-{r['ratio_max']:.3f} | {r['n']} |")
     md.append('')
-    md.append('IPIs per process exit (interrupt rows of /proc/interrupts that grew, summed over CPUs, '
-              'divided by the number of exits; each exit leaves the mm lazy on every CPU):')
+    md.append('IPIs per process exit (IPI rows of /proc/interrupts, summed over CPUs, divided by the '
+              'number of exits; each exit leaves the mm lazy on every CPU):')
     md.append('')
     md.append('| kernel | vCPUs | row | base median (min-max) | series median (min-max) | boots |')
     md.append('|---|---|---|---|---|---|')
@@ -115,7 +120,7 @@ def main():
                 f.write(f"{r['smp']} {cb:.2f} {ch:.2f} {r['ratio']:.4f} {r['ratio_min']:.4f} "
                         f"{r['ratio_max']:.4f}\n")
     for r in irows:
-        name = f"ipis-{r['variant']}-{r['row']}.dat"
+        name = f"ipis-{r['variant']}-{r['row'].replace('/', '_')}.dat"
         with open(os.path.join(out, name), 'a') as f:
             f.write(f"{r['smp']} {r['base_median']:.2f} {r['hp_median']:.2f}\n")
     print('\n'.join(md))
