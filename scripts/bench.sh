@@ -14,7 +14,7 @@
 # What each boot runs (vCPUs: runs), the same on both kernels:
 #   2, 4        context_switch1 equivalents (threads, processes; 1..vCPUs pairs), fork+exit,
 #               fork+exec, exit-ipis (process exits that leave the mm lazy on every CPU)
-#   BENCH_SCALE_X86 (default "8 16"), BENCH_SCALE_PPC (default "8"): fork+exit and exit-ipis only,
+#   BENCH_SCALE_X86 (default "8"), BENCH_SCALE_PPC (default none): fork+exit and exit-ipis only,
 #               for exit cost vs CPU count
 # Knobs: BENCH_PAIRS=5 BENCH_SECS=3 (measured seconds per measurement), BENCH_SCALE_X86/PPC,
 # BENCH_APPEND=1 (add rounds to the existing results instead of starting anew).
@@ -25,8 +25,8 @@ PAIRS=${BENCH_PAIRS:-5}
 SECS=${BENCH_SECS:-3}
 # Extra vCPU counts for the exit cost, per arch (TCG boots get slow with many vCPUs on 2 cores: an
 # x86_64 boot at -smp 64 took 148 s here).
-SCALE_x86_64=${BENCH_SCALE_X86-8 16}
-SCALE_ppc64=${BENCH_SCALE_PPC-8}
+SCALE_x86_64=${BENCH_SCALE_X86-8}
+SCALE_ppc64=${BENCH_SCALE_PPC-}
 
 build() {
 	local side arch
