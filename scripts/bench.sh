@@ -10,6 +10,9 @@
 #   bench.sh report                tables.md, ratios.csv, ipis-summary.csv and plots from the CSVs
 #   bench.sh smoke VARIANT         every mode once, briefly, on the series' test kernel (x86_64 or
 #                                  ppc64-radix; part of make check; no numbers are kept)
+#   bench.sh images VARIANT SMP ROUNDS RUNS OUTDIR IMAGE...
+#                                  interleaved boots of any bench kernel images (e.g. the series at
+#                                  two commits), medians per image (see images() below)
 #
 # What each boot runs (vCPUs: runs), the same on both kernels:
 #   2, 4        context_switch1 equivalents (threads, processes; 1..vCPUs pairs), fork+exit,
@@ -201,10 +204,56 @@ bench.runs=cs-threads:1,2;cs-procs:1,2;fork-exit;fork-exec;exit-ipis:10" "$log" 
 	no_splats "bench-smoke-$variant" "$log"
 }
 
+# images VARIANT SMP ROUNDS RUNS OUTDIR IMAGE...: interleave any kernel images built from the bench
+# configuration (for example the series at two commits, copied out of build/kunit-<arch>-bench),
+# ROUNDS boots of each with bench.runs=RUNS; OUTDIR gets the console logs, results.txt (one line
+# per measurement) and summary.txt (median, min, max per image and mode; IPI rows per exit when
+# RUNS has exit-ipis).
+images() {
+	local variant=$1 smp=$2 rounds=$3 runs=$4 out=$5 arch img r log n
+	shift 5
+	[ $# -gt 0 ] || die "usage: bench.sh images VARIANT SMP ROUNDS RUNS OUTDIR IMAGE..."
+	arch=${variant%%-*}
+	arch_vars "$arch"
+	guest "$arch"
+	mkdir -p "$out"
+	: >"$out/results.txt"
+	QEMU_EXTRA=(-initrd "$BUILD/guest/$arch/bench.cpio")
+	for ((r = 1; r <= rounds; r++)); do
+		for img in "$@"; do
+			[ -f "$img" ] || die "no kernel image $img"
+			n=$(basename "$img")
+			log=$out/$n-$r.log
+			step "bench images round $r/$rounds: $n"
+			qemu_boot "$variant" "$img" "rdinit=/init kunit.enable=0 panic=-1 oops=panic bench.secs=$SECS \
+bench.runs=$runs" "$log" "$smp" || die "boot of $img failed; see $log"
+			grep -aq '^BENCH: done errors=0' "$log" || die "$img: benchmark failed; see $log"
+			no_splats "$n" "$log" || exit 1
+			awk -v k="$n" -v r="$r" '$1 == "BENCH" && $2 ~ /^mode=/ {
+					for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+					print k, r, f["mode"], f["ops_per_sec"] }
+				$1 == "IRQSUM" { v[$2 " " $3] = $4; if ($2 == "after") rows[$3] = 1 }
+				$1 == "BENCH" && $2 == "mode=exit-ipis" { split($3, t, "=")
+					for (x in rows) if (v["after " x] > v["before " x])
+						print k, r, "ipis:" x, (v["after " x] - v["before " x]) / t[2]
+					delete rows }' "$log" >>"$out/results.txt"
+		done
+	done
+	QEMU_EXTRA=()
+	sort -k1,1 -k3,3 -k4,4g "$out/results.txt" | awk '
+		{ key = $1 " " $3; v[key, ++n[key]] = $4 }
+		END { for (k in n) { c = n[k]; m = (c % 2) ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2
+			printf "%s n=%d median=%.2f min=%s max=%s\n", k, c, m, v[k, 1], v[k, c] } }' |
+		sort -k2,2 -k1,1 >"$out/summary.txt"
+	echo "# bench.sh images $variant $smp $rounds '$runs' (BENCH_SECS=$SECS), $(date -u +%FT%TZ)" >>"$out/summary.txt"
+	cat "$out/summary.txt"
+}
+
 case "${1:-}" in
 build) build ;;
+images) shift; images "$@" ;;
 run) shift; run "$@" ;;
 report) report ;;
 smoke) smoke "${2:?variant}" ;;
-*) echo "usage: $0 build | run [VARIANT...] | report | smoke VARIANT" >&2; exit 2 ;;
+*) echo "usage: $0 build | run [VARIANT...] | report | smoke VARIANT | images VARIANT SMP ROUNDS RUNS OUTDIR IMAGE..." >&2; exit 2 ;;
 esac
