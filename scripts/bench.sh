@@ -234,7 +234,7 @@ bench.runs=$runs" "$log" "$smp" || die "boot of $img failed; see $log"
 					print k, r, f["mode"], f["ops_per_sec"] }
 				$1 == "IRQSUM" { v[$2 " " $3] = $4; if ($2 == "after") rows[$3] = 1 }
 				$1 == "BENCH" && $2 == "mode=exit-ipis" { split($3, t, "=")
-					for (x in rows) if (v["after " x] > v["before " x])
+					for (x in rows) if (v["after " x] - v["before " x] > 0)
 						print k, r, "ipis:" x, (v["after " x] - v["before " x]) / t[2]
 					delete rows }' "$log" >>"$out/results.txt"
 		done
