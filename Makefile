@@ -25,7 +25,7 @@ stress: apply
 	@$(S)/stress.sh all
 
 bench: apply
-	@$(S)/bench.sh build && $(S)/bench.sh run && $(S)/bench.sh report
+	@$(S)/bench.sh build && $(S)/bench.sh run && $(S)/bench.sh icount && $(S)/bench.sh report
 
 litmus: apply
 	@$(S)/litmus.sh fetch && $(S)/litmus.sh run

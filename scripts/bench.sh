@@ -10,9 +10,12 @@
 #   bench.sh report                tables.md, ratios.csv, ipis-summary.csv and plots from the CSVs
 #   bench.sh smoke VARIANT         every mode once, briefly, on the series' test kernel (x86_64 or
 #                                  ppc64-radix; part of make check; no numbers are kept)
-#   bench.sh images VARIANT SMP ROUNDS RUNS OUTDIR IMAGE...
+#   bench.sh images VARIANT SMP ROUNDS RUNS OUTDIR [LABEL=]IMAGE...
 #                                  interleaved boots of any bench kernel images (e.g. the series at
 #                                  two commits), medians per image (see images() below)
+#   bench.sh icount [VARIANT...]   fork+exit of base and series at -smp 2 under qemu's instruction
+#                                  count clock (-icount): guest time is emulated instructions, so the
+#                                  rate measures path length, whatever else the host runs (see icount())
 #
 # What each boot runs (vCPUs: runs), the same on both kernels:
 #   2, 4        context_switch1 equivalents (threads, processes; 1..vCPUs pairs), fork+exit,
@@ -30,6 +33,10 @@ SECS=${BENCH_SECS:-3}
 # x86_64 boot at -smp 64 took 148 s here).
 SCALE_x86_64=${BENCH_SCALE_X86-8}
 SCALE_ppc64=${BENCH_SCALE_PPC-}
+# Extra qemu arguments of images(), and console lines that make one of its boots fail besides
+# the usual splats (icount() sets both).
+IMAGES_QEMU=()
+IMAGES_BAD_RE=
 
 build() {
 	local side arch
@@ -154,6 +161,16 @@ report() {
 	[ -f "$OUT/runs.csv" ] || die "no results yet; run 'scripts/bench.sh run'"
 	rm -f "$OUT"/*.dat
 	python3 "$TOP/scripts/bench_report.py" "$OUT"
+	if [ -f "$OUT/icount.csv" ]; then
+		{
+			echo
+			echo "### fork+exit under the instruction count clock (bench.sh icount, -smp 2)"
+			echo
+			echo "| variant | pairs | base ops/s | series ops/s | ratio | ratio range |"
+			echo "|---|---|---|---|---|---|"
+			awk -F, 'NR > 1 && !/^#/ { printf "| %s | %s | %s | %s | %.3f | %.3f-%.3f |\n", $1, $4, $5, $6, $7, $8, $9 }' "$OUT/icount.csv"
+		} >>"$OUT/tables.md"
+	fi
 	need gnuplot
 	local f
 	for f in "$OUT"/cs-*.dat; do
@@ -210,25 +227,34 @@ bench.runs=cs-threads:1,2;cs-procs:1,2;fork-exit;fork-exec;exit-ipis:10" "$log" 
 # per measurement) and summary.txt (median, min, max per image and mode; IPI rows per exit when
 # RUNS has exit-ipis).
 images() {
-	local variant=$1 smp=$2 rounds=$3 runs=$4 out=$5 arch img r log n
+	local variant=$1 smp=$2 rounds=$3 runs=$4 out=$5 arch img r log n fails=0
 	shift 5
-	[ $# -gt 0 ] || die "usage: bench.sh images VARIANT SMP ROUNDS RUNS OUTDIR IMAGE..."
+	[ $# -gt 0 ] || die "usage: bench.sh images VARIANT SMP ROUNDS RUNS OUTDIR [LABEL=]IMAGE..."
 	arch=${variant%%-*}
 	arch_vars "$arch"
 	guest "$arch"
+	for img in "$@"; do
+		[ -f "${img#*=}" ] || die "no kernel image ${img#*=}"
+	done
 	mkdir -p "$out"
 	: >"$out/results.txt"
-	QEMU_EXTRA=(-initrd "$BUILD/guest/$arch/bench.cpio")
+	rm -f "$out/failed.txt"
+	QEMU_EXTRA=(-initrd "$BUILD/guest/$arch/bench.cpio" "${IMAGES_QEMU[@]}")
 	for ((r = 1; r <= rounds; r++)); do
 		for img in "$@"; do
-			[ -f "$img" ] || die "no kernel image $img"
-			n=$(basename "$img")
+			# LABEL=IMAGE names the image in the results; by default its file name.
+			if [[ $img == *=* ]]; then n=${img%%=*} img=${img#*=}; else n=$(basename "$img"); fi
 			log=$out/$n-$r.log
 			step "bench images round $r/$rounds: $n"
-			qemu_boot "$variant" "$img" "rdinit=/init kunit.enable=0 panic=-1 oops=panic bench.secs=$SECS \
-bench.runs=$runs" "$log" "$smp" || die "boot of $img failed; see $log"
-			grep -aq '^BENCH: done errors=0' "$log" || die "$img: benchmark failed; see $log"
-			no_splats "$n" "$log" || exit 1
+			# A failed boot is reported and counted, and adds no numbers.
+			if ! qemu_boot "$variant" "$img" "rdinit=/init kunit.enable=0 panic=-1 oops=panic bench.secs=$SECS \
+bench.runs=$runs" "$log" "$smp" || ! grep -aq '^BENCH: done errors=0' "$log" || ! no_splats "$n" "$log" ||
+				{ [ -n "$IMAGES_BAD_RE" ] && grep -aE "$IMAGES_BAD_RE" "$log" >&2; }; then
+				echo "error: $n round $r failed; see $log" >&2
+				echo "$n $r FAILED" >>"$out/failed.txt"
+				fails=$((fails + 1))
+				continue
+			fi
 			awk -v k="$n" -v r="$r" '$1 == "BENCH" && $2 ~ /^mode=/ {
 					for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
 					print k, r, f["mode"], f["ops_per_sec"] }
@@ -245,15 +271,81 @@ bench.runs=$runs" "$log" "$smp" || die "boot of $img failed; see $log"
 		END { for (k in n) { c = n[k]; m = (c % 2) ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2
 			printf "%s n=%d median=%.2f min=%s max=%s\n", k, c, m, v[k, 1], v[k, c] } }' |
 		sort -k2,2 -k1,1 >"$out/summary.txt"
-	echo "# bench.sh images $variant $smp $rounds '$runs' (BENCH_SECS=$SECS), $(date -u +%FT%TZ)" >>"$out/summary.txt"
+	{
+		echo "# bench.sh images $variant $smp $rounds '$runs' $*"
+		echo "# BENCH_SECS=$SECS, qemu -accel $ACCEL ${IMAGES_QEMU[*]}, $(date -u +%FT%TZ), $fails failed boot(s)"
+	} >>"$out/summary.txt"
 	cat "$out/summary.txt"
+	[ "$fails" = 0 ]
+}
+
+# icount [VARIANT...]: fork+exit at -smp 2, base and series interleaved, under qemu's instruction
+# count clock with a fixed rate (1 ns per instruction) and idle time skipped (sleep=off). Guest
+# seconds then count emulated instructions, so the rate measures the path length of fork+exit on
+# each kernel, free of the host noise that makes TCG wall-clock rates swing by 25-50% from boot to
+# boot on 2 host cores (and the two arches can run side by side). What it cannot see: cache misses,
+# contended atomics, TLB refills, the real cost of an IPI. qemu 7.2's icount mode has a timer bug
+# with several vCPUs: a CPU's timer may not fire while another CPU stays busy (clocksource
+# watchdog timeouts, RCU stalls, OOM from unprocessed RCU callbacks); such a boot counts as failed
+# and adds no numbers. The context switch modes hit it every time, so they are not run here.
+# BENCH_PAIRS + 1 rounds of three 1-second measurements; per-round ratios of the boots' medians.
+icount() {
+	local variants=("$@") v arch name dir pids=() rc=0
+	[ ${#variants[@]} -gt 0 ] || variants=(x86_64 ppc64-radix)
+	mkdir -p "$OUT"
+	for v in "${variants[@]}"; do
+		name=${v%-radix}
+		arch=${name%%-*}
+		arch_vars "$arch"
+		guest "$arch"
+		dir=$OUT/icount-$v
+		(
+			SECS=1
+			IMAGES_QEMU=(-icount shift=0,sleep=off,align=off)
+			IMAGES_BAD_RE='invoked oom-killer|clocksource: Watchdog|rcu: INFO'
+			images "$v" 2 $((PAIRS + 1)) "fork-exit;fork-exit;fork-exit" "$dir" \
+				"base=$(kdir "$arch-bench" base)/$K_IMAGE" "hp=$(kdir "$arch-bench" hp)/$K_IMAGE" >/dev/null
+		) &
+		pids+=($!)
+	done
+	for v in "${pids[@]}"; do
+		wait "$v" || rc=1
+	done
+	[ "$rc" = 0 ] || echo "warning: some icount boots failed (qemu timer bug, see icount() in $0); see failed.txt" >&2
+	{
+		echo "variant,smp,mode,pairs,base_median,hp_median,ratio,ratio_min,ratio_max"
+		for v in "${variants[@]}"; do
+			# Median of each boot's three measurements, then the per-round ratio hp/base.
+			awk -v v="$v" '
+				function med(a, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+					return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+				$3 == "fork-exit" { k = $1 SUBSEP $2; val[k, ++cnt[k]] = $4; rounds[$2] = 1 }
+				END {
+					for (r in rounds) {
+						if (!((("base" SUBSEP r) in cnt) && (("hp" SUBSEP r) in cnt))) continue
+						for (s = 0; s < 2; s++) { side = s ? "hp" : "base"; k = side SUBSEP r
+							delete a; for (i = 1; i <= cnt[k]; i++) a[i] = val[k, i]; m[side] = med(a, cnt[k]) }
+						n++; b[n] = m["base"]; h[n] = m["hp"]; q[n] = m["hp"] / m["base"]
+					}
+					if (!n) exit 1
+					lo = hi = q[1]; for (i = 1; i <= n; i++) { if (q[i] < lo) lo = q[i]; if (q[i] > hi) hi = q[i] }
+					printf "%s,2,fork-exit,%d,%.1f,%.1f,%.4f,%.4f,%.4f\n", v, n, med(b, n), med(h, n), med(q, n), lo, hi
+				}' "$OUT/icount-$v/results.txt" || { echo "error: no complete icount pair for $v" >&2; rc=1; }
+		done
+	} >"$OUT/icount.csv"
+	echo "# bench.sh icount ${variants[*]}: BENCH_PAIRS=$PAIRS (+1 round), $(date -u +%FT%TZ), base $(tgit rev-parse --short base), series $(tgit rev-parse --short work)" >>"$OUT/icount.csv"
+	cat "$OUT/icount.csv"
+	# Five complete pairs per arch are the minimum for a number.
+	awk -F, 'NR > 1 && !/^#/ && $4 < 5 { bad = 1 } END { exit bad }' "$OUT/icount.csv" ||
+		{ echo "error: fewer than 5 complete icount pairs for some arch" >&2; return 1; }
 }
 
 case "${1:-}" in
 build) build ;;
+icount) shift; icount "$@" ;;
 images) shift; images "$@" ;;
 run) shift; run "$@" ;;
 report) report ;;
 smoke) smoke "${2:?variant}" ;;
-*) echo "usage: $0 build | run [VARIANT...] | report | smoke VARIANT | images VARIANT SMP ROUNDS RUNS OUTDIR IMAGE..." >&2; exit 2 ;;
+*) echo "usage: $0 build | run [VARIANT...] | icount [VARIANT...] | report | smoke VARIANT | images VARIANT SMP ROUNDS RUNS OUTDIR [LABEL=]IMAGE..." >&2; exit 2 ;;
 esac
