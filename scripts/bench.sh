@@ -34,9 +34,10 @@ SECS=${BENCH_SECS:-3}
 SCALE_x86_64=${BENCH_SCALE_X86-8}
 SCALE_ppc64=${BENCH_SCALE_PPC-}
 # Extra qemu arguments of images(), and console lines that make one of its boots fail besides
-# the usual splats (icount() sets both).
+# the usual splats, and extra kernel parameters (icount() sets them).
 IMAGES_QEMU=()
 IMAGES_BAD_RE=
+IMAGES_APPEND=
 
 build() {
 	local side arch
@@ -237,10 +238,14 @@ images() {
 		[ -f "${img#*=}" ] || die "no kernel image ${img#*=}"
 	done
 	mkdir -p "$out"
-	: >"$out/results.txt"
-	rm -f "$out/failed.txt"
+	# IMAGES_FIRST_ROUND > 1 adds rounds to an earlier call's results.
+	local first=${IMAGES_FIRST_ROUND:-1}
+	if [ "$first" = 1 ]; then
+		: >"$out/results.txt"
+		rm -f "$out/failed.txt"
+	fi
 	QEMU_EXTRA=(-initrd "$BUILD/guest/$arch/bench.cpio" "${IMAGES_QEMU[@]}")
-	for ((r = 1; r <= rounds; r++)); do
+	for ((r = first; r < first + rounds; r++)); do
 		for img in "$@"; do
 			# LABEL=IMAGE names the image in the results; by default its file name.
 			if [[ $img == *=* ]]; then n=${img%%=*} img=${img#*=}; else n=$(basename "$img"); fi
@@ -248,7 +253,7 @@ images() {
 			step "bench images round $r/$rounds: $n"
 			# A failed boot is reported and counted, and adds no numbers.
 			if ! qemu_boot "$variant" "$img" "rdinit=/init kunit.enable=0 panic=-1 oops=panic bench.secs=$SECS \
-bench.runs=$runs" "$log" "$smp" || ! grep -aq '^BENCH: done errors=0' "$log" || ! no_splats "$n" "$log" ||
+bench.runs=$runs${IMAGES_APPEND:+ $IMAGES_APPEND}" "$log" "$smp" || ! grep -aq '^BENCH: done errors=0' "$log" || ! no_splats "$n" "$log" ||
 				{ [ -n "$IMAGES_BAD_RE" ] && grep -aE "$IMAGES_BAD_RE" "$log" >&2; }; then
 				echo "error: $n round $r failed; see $log" >&2
 				echo "$n $r FAILED" >>"$out/failed.txt"
@@ -288,7 +293,9 @@ bench.runs=$runs" "$log" "$smp" || ! grep -aq '^BENCH: done errors=0' "$log" || 
 # with several vCPUs: a CPU's timer may not fire while another CPU stays busy (clocksource
 # watchdog timeouts, RCU stalls, OOM from unprocessed RCU callbacks); such a boot counts as failed
 # and adds no numbers. The context switch modes hit it every time, so they are not run here.
-# BENCH_PAIRS + 1 rounds of three 1-second measurements; per-round ratios of the boots' medians.
+# BENCH_PAIRS + 1 rounds of three 1-second measurements, and more rounds while failed boots leave
+# fewer than BENCH_PAIRS complete pairs (three more batches at most); per-round ratios of the boots'
+# medians.
 icount() {
 	local variants=("$@") v arch name dir pids=() rc=0
 	[ ${#variants[@]} -gt 0 ] || variants=(x86_64 ppc64-radix)
@@ -303,8 +310,23 @@ icount() {
 			SECS=1
 			IMAGES_QEMU=(-icount shift=0,sleep=off,align=off)
 			IMAGES_BAD_RE='invoked oom-killer|clocksource: Watchdog|rcu: INFO'
-			images "$v" 2 $((PAIRS + 1)) "fork-exit;fork-exit;fork-exit" "$dir" \
-				"base=$(kdir "$arch-bench" base)/$K_IMAGE" "hp=$(kdir "$arch-bench" hp)/$K_IMAGE" >/dev/null
+			# x86_64: no TSC watchdog (under icount its cross-CPU reads time out at nearly every boot).
+			[ "$arch" = x86_64 ] && IMAGES_APPEND=tsc=reliable
+			# Up to three more batches of rounds (twice the missing pairs, plus one) when failed boots
+			# left fewer than BENCH_PAIRS complete pairs.
+			local first=1 rounds=$((PAIRS + 1)) batch pairs failed=0
+			for batch in 1 2 3 4; do
+				IMAGES_FIRST_ROUND=$first images "$v" 2 $rounds "fork-exit;fork-exit;fork-exit" "$dir" \
+					"base=$(kdir "$arch-bench" base)/$K_IMAGE" "hp=$(kdir "$arch-bench" hp)/$K_IMAGE" >/dev/null ||
+					failed=1
+				pairs=$(awk '$3 == "fork-exit" { s[$2, $1] = 1; r[$2] = 1 }
+					END { for (x in r) n += ((x, "base") in s) && ((x, "hp") in s); print n + 0 }' "$dir/results.txt")
+				[ "$pairs" -lt "$PAIRS" ] || break
+				first=$((first + rounds))
+				rounds=$((2 * (PAIRS - pairs) + 1))
+				echo "$v: $pairs complete pairs, $rounds more rounds" >&2
+			done
+			[ "$failed" = 0 ]
 		) &
 		pids+=($!)
 	done
@@ -314,7 +336,9 @@ icount() {
 	[ "$rc" = 0 ] || echo "warning: some icount boots failed (qemu timer bug, see icount() in $0); see failed.txt" >&2
 	{
 		echo "variant,smp,mode,pairs,base_median,hp_median,ratio,ratio_min,ratio_max"
-		for v in "${variants[@]}"; do
+		# Every variant measured so far, so that rerunning one arch keeps the other's row.
+		for v in x86_64 ppc64-radix ppc64-hash; do
+			[ -f "$OUT/icount-$v/results.txt" ] || continue
 			# Median of each boot's three measurements, then the per-round ratio hp/base.
 			awk -v v="$v" '
 				function med(a, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
@@ -333,7 +357,7 @@ icount() {
 				}' "$OUT/icount-$v/results.txt" || { echo "error: no complete icount pair for $v" >&2; rc=1; }
 		done
 	} >"$OUT/icount.csv"
-	echo "# bench.sh icount ${variants[*]}: BENCH_PAIRS=$PAIRS (+1 round), $(date -u +%FT%TZ), base $(tgit rev-parse --short base), series $(tgit rev-parse --short work)" >>"$OUT/icount.csv"
+	echo "# bench.sh icount ${variants[*]}: BENCH_PAIRS=$PAIRS (+1 round, + more for failed boots), $(date -u +%FT%TZ), base $(tgit rev-parse --short base), series $(tgit rev-parse --short work)" >>"$OUT/icount.csv"
 	cat "$OUT/icount.csv"
 	# Five complete pairs per arch are the minimum for a number.
 	awk -F, 'NR > 1 && !/^#/ && $4 < 5 { bad = 1 } END { exit bad }' "$OUT/icount.csv" ||
