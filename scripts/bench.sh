@@ -250,7 +250,7 @@ images() {
 			# LABEL=IMAGE names the image in the results; by default its file name.
 			if [[ $img == *=* ]]; then n=${img%%=*} img=${img#*=}; else n=$(basename "$img"); fi
 			log=$out/$n-$r.log
-			step "bench images round $r/$rounds: $n"
+			step "bench images round $r/$((first + rounds - 1)): $n"
 			# A failed boot is reported and counted, and adds no numbers.
 			if ! qemu_boot "$variant" "$img" "rdinit=/init kunit.enable=0 panic=-1 oops=panic bench.secs=$SECS \
 bench.runs=$runs${IMAGES_APPEND:+ $IMAGES_APPEND}" "$log" "$smp" || ! grep -aq '^BENCH: done errors=0' "$log" || ! no_splats "$n" "$log" ||
