@@ -6,6 +6,7 @@
 #                   a short guest stress with the membarrier selftests, litmus tests, arch builds)
 #   make stress     the long guest stress on every kernel, the series and the unpatched base
 #   make bench      A/B benchmarks, unpatched base vs series, interleaved boots (results/bench)
+#   make bench-scale  exit cost and IPIs per exit at 16 and 64 vCPUs (about 45 minutes more)
 #
 # Pieces:  setup base apply export verify kunit litmus clean
 # Knobs:   KSRC=/path/to/linux  ACCEL=kvm  JOBS=N  BOOT_TIMEOUT=secs  FORCE=1 (apply over local work)
@@ -13,7 +14,7 @@
 SHELL := /bin/bash
 S := scripts
 .DEFAULT_GOAL := all
-.PHONY: all check stress bench setup base apply export verify kunit litmus clean
+.PHONY: all check stress bench bench-scale setup base apply export verify kunit litmus clean
 
 all:
 	@$(S)/main.sh
@@ -26,6 +27,9 @@ stress: apply
 
 bench: apply
 	@$(S)/bench.sh build && $(S)/bench.sh run && $(S)/bench.sh icount && $(S)/bench.sh report
+
+bench-scale: apply
+	@$(S)/bench.sh build && $(S)/bench.sh scale && $(S)/bench.sh report
 
 litmus: apply
 	@$(S)/litmus.sh fetch && $(S)/litmus.sh run

@@ -16,6 +16,10 @@
 #   bench.sh icount [VARIANT...]   fork+exit of base and series at -smp 2 under qemu's instruction
 #                                  count clock (-icount): guest time is emulated instructions, so the
 #                                  rate measures path length, whatever else the host runs (see icount())
+#   bench.sh scale [VARIANT:SMP...] exit cost at many vCPUs (default ppc64-radix:16 ppc64-radix:64
+#                                  x86_64:16 x86_64:64; about 45 minutes here), then scale-report
+#   bench.sh scale-report          scale.csv, scale.md and scale-ipis-VARIANT.png: IPIs per exit
+#                                  against vCPUs, from ipis-summary.csv and the scale-* directories
 #
 # What each boot runs (vCPUs: runs), the same on both kernels:
 #   2, 4        context_switch1 equivalents (threads, processes; 1..vCPUs pairs), fork+exit,
@@ -162,6 +166,10 @@ report() {
 	[ -f "$OUT/runs.csv" ] || die "no results yet; run 'scripts/bench.sh run'"
 	rm -f "$OUT"/*.dat
 	python3 "$TOP/scripts/bench_report.py" "$OUT"
+	if compgen -G "$OUT/scale-*-smp*/summary.txt" >/dev/null; then
+		scale_report >/dev/null
+		{ echo; cat "$OUT/scale.md"; } >>"$OUT/tables.md"
+	fi
 	if [ -f "$OUT/icount.csv" ]; then
 		{
 			echo
@@ -364,12 +372,80 @@ icount() {
 		{ echo "error: fewer than 5 complete icount pairs for some arch" >&2; return 1; }
 }
 
+# scale [VARIANT:SMP...]: fork+exit (2 workers) and 50 exits that each leave the mm lazy on every
+# CPU, at many vCPUs, BENCH_PAIRS interleaved base/series rounds, one directory per VARIANT:SMP
+# (results/bench/scale-VARIANT-smpSMP/, see images()). Boots at 64 vCPUs take minutes under TCG
+# (x86_64: about 3), hence BOOT_TIMEOUT_SCALE (default 900 s).
+scale() {
+	local runs=("$@") r v smp arch rc=0
+	[ ${#runs[@]} -gt 0 ] || runs=(ppc64-radix:16 ppc64-radix:64 x86_64:16 x86_64:64)
+	for r in "${runs[@]}"; do
+		[[ $r == *:* ]] || die "bad scale run '$r' (want VARIANT:SMP, e.g. x86_64:64)"
+		v=${r%%:*} smp=${r#*:}
+		arch=${v%%-*}
+		arch_vars "$arch"
+		BOOT_TIMEOUT=${BOOT_TIMEOUT_SCALE:-900} images "$v" "$smp" "$PAIRS" "fork-exit:2;exit-ipis:50" \
+			"$OUT/scale-$v-smp$smp" "base=$(kdir "$arch-bench" base)/$K_IMAGE" \
+			"hp=$(kdir "$arch-bench" hp)/$K_IMAGE" >/dev/null || rc=1
+	done
+	scale_report
+	return "$rc"
+}
+
+# scale_report: IPIs per exit against vCPUs per arch (function call IPIs on x86_64, the IPI row on
+# ppc64), from the 2-8 vCPU rows of ipis-summary.csv (bench.sh run) and the scale-* directories:
+# scale.csv, scale.md (also appended to tables.md by report) and scale-ipis-VARIANT.png.
+scale_report() {
+	local d v smp row f
+	{
+		echo "variant,smp,row,base_n,base_median,base_min,base_max,hp_n,hp_median,hp_min,hp_max"
+		[ ! -f "$OUT/ipis-summary.csv" ] || awk -F, 'NR > 1 && ($3 == "CAL/interrupts" || $3 == "16/IPI-0") {
+			print $1 "," $2 "," $3 "," $4 "," $5 "," $6 "," $7 "," $4 "," $8 "," $9 "," $10 }' "$OUT/ipis-summary.csv"
+		for d in "$OUT"/scale-*-smp*/; do
+			[ -f "$d/summary.txt" ] || continue
+			d=${d%/}
+			v=${d##*/scale-}
+			smp=${v##*-smp}
+			v=${v%-smp*}
+			row=CAL/interrupts
+			[ "$v" = x86_64 ] || row=16/IPI-0
+			awk -v v="$v" -v smp="$smp" -v row="ipis:$row" '
+				$2 == row { for (i = 3; i <= 6; i++) { split($i, kv, "="); f[$1, kv[1]] = kv[2] } }
+				END { if (("base", "n") in f && ("hp", "n") in f)
+					print v "," smp "," substr(row, 6) "," f["base", "n"] "," f["base", "median"] "," f["base", "min"] "," \
+						f["base", "max"] "," f["hp", "n"] "," f["hp", "median"] "," f["hp", "min"] "," f["hp", "max"] }' "$d/summary.txt"
+		done
+	} | awk 'NR == 1 { print; next } { print | "sort -t, -k1,1 -k2,2n" }' >"$OUT/scale.csv"
+	{
+		echo "### IPIs per process exit against vCPUs (bench.sh run for 2-8 vCPUs, bench.sh scale above)"
+		echo
+		echo "| kernel | vCPUs | row | base median (min-max) | series median (min-max) | series / base | boots (base, series) |"
+		echo "|---|---|---|---|---|---|---|"
+		awk -F, 'NR > 1 { printf "| %s | %s | %s | %.2f (%.2f-%.2f) | %.2f (%.2f-%.2f) | %.2f | %s, %s |\n",
+			$1, $2, $3, $5, $6, $7, $9, $10, $11, $9 / $5, $4, $8 }' "$OUT/scale.csv"
+	} >"$OUT/scale.md"
+	cat "$OUT/scale.md"
+	need gnuplot
+	for v in $(awk -F, 'NR > 1 { print $1 }' "$OUT/scale.csv" | sort -u); do
+		f=$OUT/scale-ipis-$v.dat
+		awk -F, -v v="$v" 'NR > 1 && $1 == v { print $2, $5, $6, $7, $9, $10, $11 }' "$OUT/scale.csv" >"$f"
+		gnuplot -e "set terminal pngcairo size 640,400; set output '${f%.dat}.png';
+			set title '$v: IPIs per process exit (every CPU lazy on the mm)'; set logscale xy 2;
+			set xlabel 'vCPUs'; set ylabel 'IPIs per exit'; set grid; set key top left;
+			plot '$f' using 1:2:3:4 with yerrorlines title 'unpatched (median, min-max)',
+			'$f' using 1:5:6:7 with yerrorlines title 'series (median, min-max)'" ||
+			die "gnuplot failed on $f"
+	done
+}
+
 case "${1:-}" in
 build) build ;;
+scale) shift; scale "$@" ;;
+scale-report) scale_report ;;
 icount) shift; icount "$@" ;;
 images) shift; images "$@" ;;
 run) shift; run "$@" ;;
 report) report ;;
 smoke) smoke "${2:?variant}" ;;
-*) echo "usage: $0 build | run [VARIANT...] | icount [VARIANT...] | report | smoke VARIANT | images VARIANT SMP ROUNDS RUNS OUTDIR [LABEL=]IMAGE..." >&2; exit 2 ;;
+*) echo "usage: $0 build | run [VARIANT...] | icount [VARIANT...] | scale [VARIANT:SMP...] | scale-report | report | smoke VARIANT | images VARIANT SMP ROUNDS RUNS OUTDIR [LABEL=]IMAGE..." >&2; exit 2 ;;
 esac
