@@ -13,9 +13,10 @@
 #   bench.sh images VARIANT SMP ROUNDS RUNS OUTDIR [LABEL=]IMAGE...
 #                                  interleaved boots of any bench kernel images (e.g. the series at
 #                                  two commits), medians per image (see images() below)
-#   bench.sh icount [VARIANT...]   fork+exit of base and series at -smp 2 under qemu's instruction
-#                                  count clock (-icount): guest time is emulated instructions, so the
-#                                  rate measures path length, whatever else the host runs (see icount())
+#   bench.sh icount [VARIANT...]   fork+exit at -smp 2 and context switch (one pair) at -smp 1 of
+#                                  base and series under qemu's instruction count clock (-icount):
+#                                  guest time is emulated instructions, so the rate measures path
+#                                  length, whatever else the host runs (see icount())
 #   bench.sh scale [VARIANT:SMP...] exit cost at many vCPUs (default ppc64-radix:16 ppc64-radix:64
 #                                  x86_64:16 x86_64:64; about 45 minutes here), then scale-report
 #   bench.sh scale-report          scale.csv, scale.md and scale-ipis-VARIANT.png: IPIs per exit
@@ -173,11 +174,11 @@ report() {
 	if [ -f "$OUT/icount.csv" ]; then
 		{
 			echo
-			echo "### fork+exit under the instruction count clock (bench.sh icount, -smp 2)"
+			echo "### Path length: rates under the instruction count clock (bench.sh icount)"
 			echo
-			echo "| variant | pairs | base ops/s | series ops/s | ratio | ratio range |"
-			echo "|---|---|---|---|---|---|"
-			awk -F, 'NR > 1 && !/^#/ { printf "| %s | %s | %s | %s | %.3f | %.3f-%.3f |\n", $1, $4, $5, $6, $7, $8, $9 }' "$OUT/icount.csv"
+			echo "| variant | vCPUs | benchmark | pairs | base ops/s | series ops/s | ratio | ratio range |"
+			echo "|---|---|---|---|---|---|---|---|"
+			awk -F, 'NR > 1 && !/^#/ { printf "| %s | %s | %s | %s | %s | %s | %.3f | %.3f-%.3f |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9 }' "$OUT/icount.csv"
 		} >>"$OUT/tables.md"
 	fi
 	need gnuplot
@@ -300,10 +301,31 @@ bench.runs=$runs${IMAGES_APPEND:+ $IMAGES_APPEND}" "$log" "$smp" || ! grep -aq '
 # contended atomics, TLB refills, the real cost of an IPI. qemu 7.2's icount mode has a timer bug
 # with several vCPUs: a CPU's timer may not fire while another CPU stays busy (clocksource
 # watchdog timeouts, RCU stalls, OOM from unprocessed RCU callbacks); such a boot counts as failed
-# and adds no numbers. The context switch modes hit it every time, so they are not run here.
+# and adds no numbers. The context switch modes hit it every time at -smp 2, so they run at
+# -smp 1 (one pair: the switch path itself; no CPU idles lazily there).
 # BENCH_PAIRS + 1 rounds of three 1-second measurements, and more rounds while failed boots leave
 # fewer than BENCH_PAIRS complete pairs (three more batches at most); per-round ratios of the boots'
 # medians.
+# icount_row DIR VARIANT SMP MODE: one icount.csv row: the median of each boot's measurements of
+# MODE, the per-round ratio series/base over the rounds where both boots worked, and its range.
+icount_row() {
+	awk -v v="$2" -v smp="$3" -v mode="$4" '
+		function med(a, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+			return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+		$3 == mode { k = $1 SUBSEP $2; val[k, ++cnt[k]] = $4; rounds[$2] = 1 }
+		END {
+			for (r in rounds) {
+				if (!((("base" SUBSEP r) in cnt) && (("hp" SUBSEP r) in cnt))) continue
+				for (s = 0; s < 2; s++) { side = s ? "hp" : "base"; k = side SUBSEP r
+					delete a; for (i = 1; i <= cnt[k]; i++) a[i] = val[k, i]; m[side] = med(a, cnt[k]) }
+				n++; b[n] = m["base"]; h[n] = m["hp"]; q[n] = m["hp"] / m["base"]
+			}
+			if (!n) exit 1
+			lo = hi = q[1]; for (i = 1; i <= n; i++) { if (q[i] < lo) lo = q[i]; if (q[i] > hi) hi = q[i] }
+			printf "%s,%s,%s,%d,%.1f,%.1f,%.4f,%.4f,%.4f\n", v, smp, mode, n, med(b, n), med(h, n), med(q, n), lo, hi
+		}' "$1/results.txt" || { echo "error: no complete icount pair for $2 $4 in $1" >&2; return 1; }
+}
+
 icount() {
 	local variants=("$@") v arch name dir pids=() rc=0
 	[ ${#variants[@]} -gt 0 ] || variants=(x86_64 ppc64-radix)
@@ -334,6 +356,11 @@ icount() {
 				rounds=$((2 * (PAIRS - pairs) + 1))
 				echo "$v: $pairs complete pairs, $rounds more rounds" >&2
 			done
+			# Context switch, one pair, at -smp 1 (where the timer bug cannot strike): the path
+			# length of a switch between two processes and between two threads of one process.
+			images "$v" 1 "$PAIRS" "cs-procs:1;cs-threads:1;cs-procs:1;cs-threads:1;cs-procs:1;cs-threads:1" \
+				"$OUT/icount-cs-$v" "base=$(kdir "$arch-bench" base)/$K_IMAGE" \
+				"hp=$(kdir "$arch-bench" hp)/$K_IMAGE" >/dev/null || failed=1
 			[ "$failed" = 0 ]
 		) &
 		pids+=($!)
@@ -344,25 +371,13 @@ icount() {
 	[ "$rc" = 0 ] || echo "warning: some icount boots failed (qemu timer bug, see icount() in $0); see failed.txt" >&2
 	{
 		echo "variant,smp,mode,pairs,base_median,hp_median,ratio,ratio_min,ratio_max"
-		# Every variant measured so far, so that rerunning one arch keeps the other's row.
+		# Every variant measured so far, so that rerunning one arch keeps the other's rows.
 		for v in x86_64 ppc64-radix ppc64-hash; do
-			[ -f "$OUT/icount-$v/results.txt" ] || continue
-			# Median of each boot's three measurements, then the per-round ratio hp/base.
-			awk -v v="$v" '
-				function med(a, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
-					return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-				$3 == "fork-exit" { k = $1 SUBSEP $2; val[k, ++cnt[k]] = $4; rounds[$2] = 1 }
-				END {
-					for (r in rounds) {
-						if (!((("base" SUBSEP r) in cnt) && (("hp" SUBSEP r) in cnt))) continue
-						for (s = 0; s < 2; s++) { side = s ? "hp" : "base"; k = side SUBSEP r
-							delete a; for (i = 1; i <= cnt[k]; i++) a[i] = val[k, i]; m[side] = med(a, cnt[k]) }
-						n++; b[n] = m["base"]; h[n] = m["hp"]; q[n] = m["hp"] / m["base"]
-					}
-					if (!n) exit 1
-					lo = hi = q[1]; for (i = 1; i <= n; i++) { if (q[i] < lo) lo = q[i]; if (q[i] > hi) hi = q[i] }
-					printf "%s,2,fork-exit,%d,%.1f,%.1f,%.4f,%.4f,%.4f\n", v, n, med(b, n), med(h, n), med(q, n), lo, hi
-				}' "$OUT/icount-$v/results.txt" || { echo "error: no complete icount pair for $v" >&2; rc=1; }
+			[ ! -f "$OUT/icount-$v/results.txt" ] || icount_row "$OUT/icount-$v" "$v" 2 fork-exit || rc=1
+			if [ -f "$OUT/icount-cs-$v/results.txt" ]; then
+				icount_row "$OUT/icount-cs-$v" "$v" 1 cs-procs || rc=1
+				icount_row "$OUT/icount-cs-$v" "$v" 1 cs-threads || rc=1
+			fi
 		done
 	} >"$OUT/icount.csv"
 	echo "# bench.sh icount ${variants[*]}: BENCH_PAIRS=$PAIRS (+1 round, + more for failed boots), $(date -u +%FT%TZ), base $(tgit rev-parse --short base), series $(tgit rev-parse --short work)" >>"$OUT/icount.csv"
