@@ -286,7 +286,7 @@ bench.runs=$runs${IMAGES_APPEND:+ $IMAGES_APPEND}" "$log" "$smp" || ! grep -aq '
 			printf "%s n=%d median=%.2f min=%s max=%s\n", k, c, m, v[k, 1], v[k, c] } }' |
 		sort -k2,2 -k1,1 >"$out/summary.txt"
 	{
-		echo "# bench.sh images $variant $smp $rounds '$runs' $*"
+		echo "# bench.sh images $variant $smp $rounds '$runs' ${*//$TOP\//}"
 		echo "# BENCH_SECS=$SECS, qemu -accel $ACCEL ${IMAGES_QEMU[*]}, $(date -u +%FT%TZ), $fails failed boot(s)"
 	} >>"$out/summary.txt"
 	cat "$out/summary.txt"
