@@ -7,6 +7,7 @@
 #   make stress     the long guest stress on every kernel, the series and the unpatched base
 #   make bench      A/B benchmarks, unpatched base vs series, interleaved boots (results/bench)
 #   make bench-scale  exit cost and IPIs per exit at 16 and 64 vCPUs (about 45 minutes more)
+#   make bench-holders  which functions send and take the IPIs of an exit (function profiler kernels)
 #
 # Pieces:  setup base apply export verify kunit litmus clean
 # Knobs:   KSRC=/path/to/linux  ACCEL=kvm  JOBS=N  BOOT_TIMEOUT=secs  FORCE=1 (apply over local work)
@@ -14,7 +15,7 @@
 SHELL := /bin/bash
 S := scripts
 .DEFAULT_GOAL := all
-.PHONY: all check stress bench bench-scale setup base apply export verify kunit litmus clean
+.PHONY: all check stress bench bench-scale bench-holders setup base apply export verify kunit litmus clean
 
 all:
 	@$(S)/main.sh
@@ -30,6 +31,9 @@ bench: apply
 
 bench-scale: apply
 	@$(S)/bench.sh build && $(S)/bench.sh scale && $(S)/bench.sh report
+
+bench-holders: apply
+	@$(S)/bench.sh holders && $(S)/bench.sh report
 
 litmus: apply
 	@$(S)/litmus.sh fetch && $(S)/litmus.sh run

@@ -16,6 +16,9 @@
  *	bench.secs=N              measured seconds per timed measurement (5)
  *	bench.warmup=N            unmeasured seconds before each one (1)
  *	bench.order=cores         core-first CPU list (see CPUs below)
+ *	bench.profile=F[,F...]    count the calls of kernel functions F
+ *	                          during each irqs=1 measurement (PROFILE
+ *	                          below; needs CONFIG_FUNCTION_PROFILER)
  *
  *    RUN is MODE[:ITEM[,ITEM...]]. An ITEM is a number, the run's count
  *    (one measurement per number, in order), or KEY=VALUE, an option for
@@ -27,10 +30,12 @@
  *  - As a program on a host (not PID 1): it never mounts anything and never
  *    reboots.
  *
- *	bench [-c] [-s SECS] [-w WARMUP] MODE [ITEM...]
+ *	bench [-c] [-s SECS] [-w WARMUP] [-p F,...] MODE [ITEM...]
  *	                            one RUN; ITEMs as above, space or comma
  *	                            separated; -c: core-first CPU list
- *	bench [-c] [-s SECS] [-w WARMUP] -r 'RUN[;RUN...]'
+ *	bench [-c] [-s SECS] [-w WARMUP] [-p F,...] -r 'RUN[;RUN...]'
+ *	                            -p F[,F...]: as bench.profile= (as root,
+ *	                            with tracefs at /sys/kernel/tracing)
  *	bench true                  exit 0 at once (fork-exec's child)
  *
  *    e.g. "bench -s 2 cs-threads 1", "bench fork-exit 2 touch=64",
@@ -105,6 +110,12 @@
  *	    TLB/shootdowns, 16/IPI-0), or the label alone for a row with no
  *	    text (ERR); the before block precedes the measurement, the after
  *	    block follows it, and both belong to the next BENCH line
+ *	PROFILE FUNC HITS
+ *	    with bench.profile: after the IRQSUM after block, one line per
+ *	    function F, HITS = its calls on all CPUs during the measurement,
+ *	    counted by the kernel's function profiler (absent: the kernel
+ *	    has no traceable function of that name); belongs to the next
+ *	    BENCH line
  *	BENCH mode=M tasks=N secs=T ops=TOTAL ops_per_sec=X
  *	    one per measurement: N = the run's count (pairs, workers, or exits),
  *	    T = measured seconds (%.3f), TOTAL = ops during them, X =
@@ -174,6 +185,11 @@ static size_t setsize;		/* CPU_ALLOC_SIZE() of the sets below */
 static int maxcpus;
 static int core_first;
 static char self_exe[PATH_MAX];
+static char *profile;		/* bench.profile / -p: functions to count */
+static char **prof_funcs;	/* those that the kernel can trace */
+static int nprof_funcs;
+
+#define TRACEFS		"/sys/kernel/tracing"
 
 static double now(void)
 {
@@ -315,6 +331,105 @@ static void irq_sums(const char *tag)
 		printf("IRQSUM %s %s %llu\n", tag, label, sum);
 	}
 	fclose(f);
+}
+
+/*
+ * The function profiler: set_ftrace_filter selects the functions it counts;
+ * writing 1 to function_profile_enabled resets and starts the counts, 0
+ * stops them; trace_stat/function<CPU> lists "FUNC HITS ..." per CPU.
+ */
+static void profile_setup(void)
+{
+	char *buf, *f, *save;
+	int fd;
+
+	if (!profile)
+		return;
+	if (pid1)
+		mount("tracefs", TRACEFS, "tracefs", 0, NULL);
+	/* Opening without O_APPEND empties the filter. */
+	fd = open(TRACEFS "/set_ftrace_filter", O_WRONLY | O_TRUNC);
+	if (fd < 0) {
+		report_error("profile: cannot open " TRACEFS "/set_ftrace_filter: %s "
+			     "(CONFIG_FUNCTION_PROFILER, root, tracefs mounted?)", strerror(errno));
+		profile = NULL;
+		return;
+	}
+	close(fd);
+	buf = strdup(profile);
+	prof_funcs = calloc(strlen(profile) / 2 + 1, sizeof(*prof_funcs));
+	if (!buf || !prof_funcs) {
+		report_error("profile: out of memory");
+		profile = NULL;
+		return;
+	}
+	for (f = strtok_r(buf, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+		fd = open(TRACEFS "/set_ftrace_filter", O_WRONLY | O_APPEND);
+		/* The kernel rejects a name that matches no traceable function. */
+		if (fd >= 0 && write(fd, f, strlen(f)) == (ssize_t)strlen(f))
+			prof_funcs[nprof_funcs++] = f;
+		if (fd >= 0)
+			close(fd);
+	}
+	if (!nprof_funcs) {
+		/* An empty filter would count every function: never run that. */
+		printf("BENCH: profile: none of %s is traceable\n", profile);
+		profile = NULL;
+	}
+}
+
+static void profile_start(void)
+{
+	if (profile && (write_file(TRACEFS "/function_profile_enabled", "0") ||
+			write_file(TRACEFS "/function_profile_enabled", "1")))
+		report_error("profile: cannot start the function profiler: %s", strerror(errno));
+}
+
+static void profile_stop(void)
+{
+	unsigned long long *hits;
+	char path[64], line[512], name[128];
+	unsigned long long h;
+	char *buf, *f, *save;
+	int cpu, i;
+	FILE *in;
+
+	if (!profile)
+		return;
+	if (write_file(TRACEFS "/function_profile_enabled", "0")) {
+		report_error("profile: cannot stop the function profiler: %s", strerror(errno));
+		return;
+	}
+	hits = calloc(nprof_funcs, sizeof(*hits));
+	if (!hits)
+		return;
+	/* One file per possible CPU, numbered from 0. */
+	for (cpu = 0;; cpu++) {
+		snprintf(path, sizeof(path), TRACEFS "/trace_stat/function%d", cpu);
+		in = fopen(path, "r");
+		if (!in)
+			break;
+		while (fgets(line, sizeof(line), in))
+			if (sscanf(line, " %127s %llu", name, &h) == 2)
+				for (i = 0; i < nprof_funcs; i++)
+					if (!strcmp(name, prof_funcs[i]))
+						hits[i] += h;
+		fclose(in);
+	}
+	if (!cpu)
+		report_error("profile: no " TRACEFS "/trace_stat/function0");
+	buf = strdup(profile);
+	for (f = buf ? strtok_r(buf, ",", &save) : NULL; f; f = strtok_r(NULL, ",", &save)) {
+		for (i = 0; i < nprof_funcs; i++)
+			if (!strcmp(f, prof_funcs[i]))
+				break;
+		if (i < nprof_funcs)
+			printf("PROFILE %s %llu\n", f, hits[i]);
+		else
+			printf("PROFILE %s absent\n", f);
+	}
+	free(buf);
+	free(hits);
 }
 
 /* The CPU list: the affinity mask we were started with. */
@@ -754,8 +869,10 @@ static void exit_ipis(long n, const struct opts *o)
 	double t0, t;
 	int st;
 
-	if (o->irqs)
+	if (o->irqs) {
 		irq_sums("before");
+		profile_start();
+	}
 	fflush(stdout);
 	t0 = now();
 	for (i = 0; i < n; i++) {
@@ -771,8 +888,10 @@ static void exit_ipis(long n, const struct opts *o)
 			bad++;
 	}
 	t = now();
-	if (o->irqs)
+	if (o->irqs) {
 		irq_sums("after");
+		profile_stop();
+	}
 	printf("BENCH mode=exit-ipis tasks=%ld secs=%.3f ops=%ld ops_per_sec=%.1f threads=%d bad=%ld\n",
 	       n, t - t0, n, t > t0 ? n / (t - t0) : 0.0, ncpus, bad);
 }
@@ -877,12 +996,13 @@ static void run_all(const char *runs, const struct opts *defaults)
 static void __noreturn usage(const char *prog, int status)
 {
 	fprintf(status ? stderr : stdout,
-		"usage: %s [-c] [-s SECS] [-w WARMUP] MODE [ITEM...]\n"
-		"       %s [-c] [-s SECS] [-w WARMUP] -r 'MODE[:ITEM,...][;...]'\n"
+		"usage: %s [-c] [-s SECS] [-w WARMUP] [-p F,...] MODE [ITEM...]\n"
+		"       %s [-c] [-s SECS] [-w WARMUP] [-p F,...] -r 'MODE[:ITEM,...][;...]'\n"
 		"       %s true\n"
 		"MODE: cs-threads cs-procs fork-exit fork-exec exit-ipis\n"
 		"ITEM: a count (one measurement each), or secs= warmup= touch= pin= sleep_ms= irqs=\n"
 		"-c: core-first CPU order (one SMT thread of every core first)\n"
+		"-p F[,F...]: count the calls of kernel functions F (function profiler)\n"
 		"See the comment at the top of guest/bench.c.\n", prog, prog, prog);
 	exit(status);
 }
@@ -931,6 +1051,7 @@ int main(int argc, char **argv)
 			runs = strdup("cs-threads;cs-procs;fork-exit;fork-exec;exit-ipis");
 		o.secs = cmdline_long("bench.secs=", o.secs);
 		o.warmup = cmdline_long("bench.warmup=", o.warmup);
+		profile = cmdline_str("bench.profile=");
 		{
 			char *order = cmdline_str("bench.order=");
 
@@ -939,7 +1060,7 @@ int main(int argc, char **argv)
 		}
 	} else {
 		setvbuf(stdout, NULL, _IOLBF, 0);
-		while ((c = getopt(argc, argv, "+cs:w:r:h")) != -1) {
+		while ((c = getopt(argc, argv, "+cs:w:r:p:h")) != -1) {
 			switch (c) {
 			case 'c':
 				core_first = 1;
@@ -954,6 +1075,9 @@ int main(int argc, char **argv)
 				break;
 			case 'r':
 				runs = strdup(optarg);
+				break;
+			case 'p':
+				profile = strdup(optarg);
 				break;
 			case 'h':
 				usage(argv[0], 0);
@@ -993,6 +1117,7 @@ int main(int argc, char **argv)
 			order_core_first();
 		printf("BENCH: start pid1=%d cpus=%d kernel=%s arch=%s order=%s\n",
 		       pid1, ncpus, u.release, u.machine, core_first ? "cores" : "linux");
+		profile_setup();
 		run_all(runs, &o);
 	}
 	free(runs);

@@ -19,6 +19,9 @@
 #                                  length, whatever else the host runs (see icount())
 #   bench.sh scale [VARIANT:SMP...] exit cost at many vCPUs (default ppc64-radix:16 ppc64-radix:64
 #                                  x86_64:16 x86_64:64; about 45 minutes here), then scale-report
+#   bench.sh holders [VARIANT:SMP...] which functions send and take the IPIs of an exit, counted
+#                                  by the function profiler on -trace kernels (see holders())
+#   bench.sh holders-report        holders.csv, holders.md from the holders-* directories
 #   bench.sh scale-report          scale.csv, scale.md and scale-ipis-VARIANT.png: IPIs per exit
 #                                  against vCPUs, from ipis-summary.csv and the scale-* directories
 #
@@ -31,7 +34,7 @@
 # BENCH_APPEND=1 (add rounds to the existing results instead of starting anew).
 source "$(dirname "$0")/lib.sh"
 
-OUT=$RESULTS/bench
+OUT=${BENCH_OUT:-$RESULTS/bench}	# BENCH_OUT: elsewhere, e.g. for a trial run
 PAIRS=${BENCH_PAIRS:-5}
 SECS=${BENCH_SECS:-3}
 # Extra vCPU counts for the exit cost, per arch (TCG boots get slow with many vCPUs on 2 cores: an
@@ -68,11 +71,17 @@ guest() {
 	[ -x "$BUILD/guest/gen_init_cpio" ] ||
 		gcc -O2 -o "$BUILD/guest/gen_init_cpio" "$TREE/usr/gen_init_cpio.c" ||
 		die "cannot build the kernel's usr/gen_init_cpio"
-	"$cc" -static -O2 -pthread -Wall -Wextra -o "$out/bench" "$TOP/guest/bench.c" ||
+	# Written under a name of this process and renamed, so that concurrent callers (icount() runs
+	# variants of one arch side by side) never boot a half-written initramfs.
+	local tmp=.$BASHPID
+	"$cc" -static -O2 -pthread -Wall -Wextra -o "$out/bench$tmp" "$TOP/guest/bench.c" ||
 		die "cannot build guest/bench.c for $arch (run 'make setup' for the static libc)"
 	printf '%s\n' 'dir /dev 0755 0 0' 'nod /dev/console 0600 0 0 c 5 1' \
-		"file /init $out/bench 0755 0 0" >"$out/bench.list"
-	"$BUILD/guest/gen_init_cpio" "$out/bench.list" >"$out/bench.cpio"
+		"file /init $out/bench$tmp 0755 0 0" >"$out/bench.list$tmp"
+	"$BUILD/guest/gen_init_cpio" "$out/bench.list$tmp" >"$out/bench.cpio$tmp" ||
+		die "cannot write the $arch benchmark initramfs"
+	mv -f "$out/bench$tmp" "$out/bench" && mv -f "$out/bench.list$tmp" "$out/bench.list" &&
+		mv -f "$out/bench.cpio$tmp" "$out/bench.cpio" || die "cannot install the $arch benchmark initramfs"
 }
 
 # runs_for SMP: the bench.runs value of a boot with SMP vCPUs.
@@ -171,6 +180,10 @@ report() {
 		scale_report >/dev/null
 		{ echo; cat "$OUT/scale.md"; } >>"$OUT/tables.md"
 	fi
+	if compgen -G "$OUT/holders-*-smp*/summary.txt" >/dev/null; then
+		holders_report >/dev/null
+		{ echo; cat "$OUT/holders.md"; } >>"$OUT/tables.md"
+	fi
 	if [ -f "$OUT/icount.csv" ]; then
 		{
 			echo
@@ -235,7 +248,7 @@ bench.runs=cs-threads:1,2;cs-procs:1,2;fork-exit;fork-exec;exit-ipis:10" "$log" 
 # configuration (for example the series at two commits, copied out of build/kunit-<arch>-bench),
 # ROUNDS boots of each with bench.runs=RUNS; OUTDIR gets the console logs, results.txt (one line
 # per measurement) and summary.txt (median, min, max per image and mode; IPI rows per exit when
-# RUNS has exit-ipis).
+# RUNS has exit-ipis, and calls per exit of the functions of bench.profile= in IMAGES_APPEND).
 images() {
 	local variant=$1 smp=$2 rounds=$3 runs=$4 out=$5 arch img r log n fails=0
 	shift 5
@@ -273,10 +286,12 @@ bench.runs=$runs${IMAGES_APPEND:+ $IMAGES_APPEND}" "$log" "$smp" || ! grep -aq '
 					for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
 					print k, r, f["mode"], f["ops_per_sec"] }
 				$1 == "IRQSUM" { v[$2 " " $3] = $4; if ($2 == "after") rows[$3] = 1 }
+				$1 == "PROFILE" && $3 != "absent" { calls[$2] = $3 }
 				$1 == "BENCH" && $2 == "mode=exit-ipis" { split($3, t, "=")
 					for (x in rows) if (v["after " x] - v["before " x] > 0)
 						print k, r, "ipis:" x, (v["after " x] - v["before " x]) / t[2]
-					delete rows }' "$log" >>"$out/results.txt"
+					for (x in calls) print k, r, "calls:" x, calls[x] / t[2]
+					delete rows; delete calls }' "$log" >>"$out/results.txt"
 		done
 	done
 	QEMU_EXTRA=()
@@ -287,7 +302,7 @@ bench.runs=$runs${IMAGES_APPEND:+ $IMAGES_APPEND}" "$log" "$smp" || ! grep -aq '
 		sort -k2,2 -k1,1 >"$out/summary.txt"
 	{
 		echo "# bench.sh images $variant $smp $rounds '$runs' ${*//$TOP\//}"
-		echo "# BENCH_SECS=$SECS, qemu -accel $ACCEL ${IMAGES_QEMU[*]}, $(date -u +%FT%TZ), $fails failed boot(s)"
+		echo "# rounds $first-$((first + rounds - 1)) of this call; BENCH_SECS=$SECS, qemu -accel $ACCEL ${IMAGES_QEMU[*]}, $(date -u +%FT%TZ), $fails failed boot(s) in this call"
 	} >>"$out/summary.txt"
 	cat "$out/summary.txt"
 	[ "$fails" = 0 ]
@@ -334,8 +349,13 @@ icount() {
 		name=${v%-radix}
 		arch=${name%%-*}
 		arch_vars "$arch"
+		for dir in "$(kdir "$arch-bench" base)" "$(kdir "$arch-bench" hp)"; do
+			[ -f "$dir/$K_IMAGE" ] || die "no kernel image $dir/$K_IMAGE; run 'scripts/bench.sh build'"
+		done
 		guest "$arch"
 		dir=$OUT/icount-$v
+		# No rows of an earlier run may stand in for this one's if its boots cannot start.
+		rm -f "$dir/results.txt" "$dir/failed.txt" "$OUT/icount-cs-$v/results.txt" "$OUT/icount-cs-$v/failed.txt"
 		(
 			SECS=1
 			IMAGES_QEMU=(-icount shift=0,sleep=off,align=off)
@@ -369,22 +389,101 @@ icount() {
 		wait "$v" || rc=1
 	done
 	[ "$rc" = 0 ] || echo "warning: some icount boots failed (qemu timer bug, see icount() in $0); see failed.txt" >&2
+	# Every row of a variant asked for must come out of this run; the other variants' rows stay as
+	# an earlier run left them, so that rerunning one arch keeps the other's.
+	local missing=0 asked
 	{
 		echo "variant,smp,mode,pairs,base_median,hp_median,ratio,ratio_min,ratio_max"
-		# Every variant measured so far, so that rerunning one arch keeps the other's rows.
 		for v in x86_64 ppc64-radix ppc64-hash; do
-			[ ! -f "$OUT/icount-$v/results.txt" ] || icount_row "$OUT/icount-$v" "$v" 2 fork-exit || rc=1
-			if [ -f "$OUT/icount-cs-$v/results.txt" ]; then
-				icount_row "$OUT/icount-cs-$v" "$v" 1 cs-procs || rc=1
-				icount_row "$OUT/icount-cs-$v" "$v" 1 cs-threads || rc=1
+			asked=0
+			[[ " ${variants[*]} " != *" $v "* ]] || asked=1
+			if [ -f "$OUT/icount-$v/results.txt" ] || [ "$asked" = 1 ]; then
+				icount_row "$OUT/icount-$v" "$v" 2 fork-exit || missing=1
+			fi
+			if [ -f "$OUT/icount-cs-$v/results.txt" ] || [ "$asked" = 1 ]; then
+				icount_row "$OUT/icount-cs-$v" "$v" 1 cs-procs || missing=1
+				icount_row "$OUT/icount-cs-$v" "$v" 1 cs-threads || missing=1
 			fi
 		done
-	} >"$OUT/icount.csv"
-	echo "# bench.sh icount ${variants[*]}: BENCH_PAIRS=$PAIRS (+1 round, + more for failed boots), $(date -u +%FT%TZ), base $(tgit rev-parse --short base), series $(tgit rev-parse --short work)" >>"$OUT/icount.csv"
-	cat "$OUT/icount.csv"
-	# Five complete pairs per arch are the minimum for a number.
-	awk -F, 'NR > 1 && !/^#/ && $4 < 5 { bad = 1 } END { exit bad }' "$OUT/icount.csv" ||
-		{ echo "error: fewer than 5 complete icount pairs for some arch" >&2; return 1; }
+	} >"$OUT/icount.csv.new"
+	echo "# bench.sh icount ${variants[*]}: BENCH_PAIRS=$PAIRS (+1 round, + more for failed boots), $(date -u +%FT%TZ), base $(tgit rev-parse --short base), series $(tgit rev-parse --short work)" >>"$OUT/icount.csv.new"
+	cat "$OUT/icount.csv.new"
+	# icount.csv only ever holds a complete table (five complete pairs per row are the minimum
+	# for a number); a failed run leaves icount.csv.new behind.
+	[ "$missing" = 0 ] || { echo "error: icount rows missing (see the errors above); icount.csv left as it was" >&2; return 1; }
+	awk -F, 'NR > 1 && !/^#/ && $4 < 5 { bad = 1 } END { exit bad }' "$OUT/icount.csv.new" ||
+		{ echo "error: fewer than 5 complete icount pairs for some arch; icount.csv left as it was" >&2; return 1; }
+	mv -f "$OUT/icount.csv.new" "$OUT/icount.csv"
+}
+
+# holders [VARIANT:SMP...]: who sends the IPIs of a process exit. The -trace kernels (the bench
+# configuration plus the function profiler, built here) run exit-ipis (50 exits per boot, each
+# leaving the mm lazy on every CPU) with the calls of the functions below counted on all CPUs:
+# __mmdrop() and hp_scan() calls, the eviction IPI handler of the series (lazy_mm_evict_ipi(): one
+# run per CPU whose slot held the mm at the scan, the scanning CPU included) and lazy_mm_evict()
+# (also called by x86's flush_tlb_func()), the unpatched kernel's shootdown handler
+# (do_shoot_lazy_tlb(): one run per CPU of mm_cpumask()) and ppc64 radix's exit flush handler
+# (do_exit_flush_lazy_tlb()), and x86's flush_tlb_func(). BENCH_PAIRS interleaved rounds per
+# VARIANT:SMP (default x86_64:4 x86_64:16 ppc64-radix:4 ppc64-radix:16), then holders-report.
+# Only counts come from these kernels: the profiler slows every counted call.
+HOLDERS_FUNCS=__mmdrop,hp_scan,lazy_mm_evict_ipi,lazy_mm_evict,do_shoot_lazy_tlb,do_exit_flush_lazy_tlb,flush_tlb_func
+holders() {
+	local runs=("$@") r v smp arch rc=0 built=()
+	[ ${#runs[@]} -gt 0 ] || runs=(x86_64:4 x86_64:16 ppc64-radix:4 ppc64-radix:16)
+	for r in "${runs[@]}"; do
+		[[ $r == *:* ]] || die "bad holders run '$r' (want VARIANT:SMP, e.g. x86_64:16)"
+		arch=${r%%:*}
+		arch=${arch%%-*}
+		# Incremental: make rebuilds only what changed.
+		[[ " ${built[*]} " == *" $arch "* ]] && continue
+		"$TOP/scripts/kunit.sh" build "$arch-trace"
+		"$TOP/scripts/kunit.sh" build "$arch-trace" base
+		built+=("$arch")
+	done
+	for r in "${runs[@]}"; do
+		v=${r%%:*} smp=${r#*:}
+		arch=${v%%-*}
+		arch_vars "$arch"
+		IMAGES_APPEND=bench.profile=$HOLDERS_FUNCS BOOT_TIMEOUT=${BOOT_TIMEOUT_SCALE:-900} \
+			images "$v" "$smp" "$PAIRS" "exit-ipis:50" "$OUT/holders-$v-smp$smp" \
+			"base=$(kdir "$arch-trace" base)/$K_IMAGE" "hp=$(kdir "$arch-trace" hp)/$K_IMAGE" >/dev/null || rc=1
+	done
+	holders_report || rc=1
+	return "$rc"
+}
+
+# holders_report: holders.csv and holders.md from the holders-* directories: per variant, vCPU
+# count and kernel, the median (min-max over the boots) per exit of the IPI row and of each
+# counted function.
+holders_report() {
+	local d v smp
+	{
+		echo "variant,smp,kernel,what,boots,median,min,max"
+		for d in "$OUT"/holders-*-smp*/; do
+			[ -f "$d/summary.txt" ] || continue
+			d=${d%/}
+			v=${d##*/holders-}
+			smp=${v##*-smp}
+			v=${v%-smp*}
+			awk -v v="$v" -v smp="$smp" '!/^#/ && ($2 ~ /^calls:/ || $2 == "ipis:CAL/interrupts" || $2 == "ipis:16/IPI-0") {
+				for (i = 3; i <= 6; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+				print v "," smp "," $1 "," substr($2, index($2, ":") + 1) "," f["n"] "," f["median"] "," f["min"] "," f["max"] }' "$d/summary.txt"
+		done
+	} | awk 'NR == 1 { print; next } { print | "sort -t, -k1,1 -k2,2n -k4,4 -k3,3" }' >"$OUT/holders.csv"
+	[ "$(wc -l <"$OUT/holders.csv")" -gt 1 ] || { echo "error: no holders results in $OUT/holders-*" >&2; return 1; }
+	{
+		echo "### Who sends the IPIs of a process exit (bench.sh holders: function profiler kernels, calls per exit)"
+		echo
+		echo "| kernel | vCPUs | per exit | unpatched median (min-max) | series median (min-max) | boots (unpatched, series) |"
+		echo "|---|---|---|---|---|---|"
+		awk -F, 'NR > 1 { k = $1 SUBSEP $2 SUBSEP $4; if (!(k in seen)) { seen[k] = 1; order[++n] = k }
+				c[k, $3] = sprintf("%.2f (%.2f-%.2f)", $6, $7, $8); b[k, $3] = $5 }
+			END { for (i = 1; i <= n; i++) { split(order[i], p, SUBSEP); k = order[i]
+				printf "| %s | %s | %s | %s | %s | %s, %s |\n", p[1], p[2], p[3],
+					((k, "base") in c) ? c[k, "base"] : "-", ((k, "hp") in c) ? c[k, "hp"] : "-",
+					((k, "base") in b) ? b[k, "base"] : 0, ((k, "hp") in b) ? b[k, "hp"] : 0 } }' "$OUT/holders.csv"
+	} >"$OUT/holders.md"
+	cat "$OUT/holders.md"
 }
 
 # scale [VARIANT:SMP...]: fork+exit (2 workers) and 50 exits that each leave the mm lazy on every
@@ -455,6 +554,8 @@ scale_report() {
 
 case "${1:-}" in
 build) build ;;
+holders) shift; holders "$@" ;;
+holders-report) holders_report ;;
 scale) shift; scale "$@" ;;
 scale-report) scale_report ;;
 icount) shift; icount "$@" ;;
@@ -462,5 +563,5 @@ images) shift; images "$@" ;;
 run) shift; run "$@" ;;
 report) report ;;
 smoke) smoke "${2:?variant}" ;;
-*) echo "usage: $0 build | run [VARIANT...] | icount [VARIANT...] | scale [VARIANT:SMP...] | scale-report | report | smoke VARIANT | images VARIANT SMP ROUNDS RUNS OUTDIR [LABEL=]IMAGE..." >&2; exit 2 ;;
+*) echo "usage: $0 build | run [VARIANT...] | icount [VARIANT...] | scale [VARIANT:SMP...] | scale-report | holders [VARIANT:SMP...] | holders-report | report | smoke VARIANT | images VARIANT SMP ROUNDS RUNS OUTDIR [LABEL=]IMAGE..." >&2; exit 2 ;;
 esac

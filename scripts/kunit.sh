@@ -5,7 +5,9 @@
 #                                        NAME: x86_64 (KASAN, lockdep), x86_64-rt (PREEMPT_RT,
 #                                        lockdep), ppc64 (radix + hash); the same config is built
 #                                        from the unpatched base into build/base-NAME with "base";
-#                                        x86_64-bench, ppc64-bench: the benchmark kernels
+#                                        x86_64-bench, ppc64-bench: the benchmark kernels;
+#                                        x86_64-trace, ppc64-trace: the same plus the function
+#                                        profiler (bench.sh holders)
 #   kunit.sh run x86_64|x86_64-rt|ppc64-radix|ppc64-hash
 #                                        boot under qemu (-smp 4, TCG unless ACCEL=kvm), parse with
 #                                        kunit.py parse, check that the series' suites ran and none
@@ -18,13 +20,19 @@ build() {
 	local name=$1 side=${2:-hp} arch t0 tree dir kconf log
 	arch=${name%%-*}
 	arch_vars "$arch"
-	[ -f "$TOP/configs/qemu_$name.py" ] ||
-		die "unknown kernel '$name' (x86_64, x86_64-rt, ppc64, x86_64-bench, ppc64-bench)"
+	# A -trace kernel is the -bench kernel with configs/trace.kunitconfig added.
+	local qconf=$TOP/configs/qemu_${name/%-trace/-bench}.py
+	[ -f "$qconf" ] ||
+		die "unknown kernel '$name' (x86_64, x86_64-rt, ppc64, x86_64-bench, ppc64-bench, x86_64-trace, ppc64-trace)"
 	require_tree
 	need "${K_CROSS}gcc" ccache python3
 	dir=$(kdir "$name" "$side")
 	kconf=$TOP/configs/hp.kunitconfig
-	[ "${name#*-}" = bench ] && kconf=$TOP/configs/bench.kunitconfig
+	case "${name#*-}" in
+	bench) kconf=$TOP/configs/bench.kunitconfig ;;
+	trace) cat "$TOP/configs/bench.kunitconfig" "$TOP/configs/trace.kunitconfig" >"$dir.kunitconfig.in"
+		kconf=$dir.kunitconfig.in ;;
+	esac
 	tree=$TREE
 	# The base has no options of the series; PREEMPT_RT has no THP (it depends on !PREEMPT_RT).
 	local drop='^$'
@@ -39,7 +47,7 @@ build() {
 	t0=$(now)
 	(cd "$tree" && python3 tools/testing/kunit/kunit.py build \
 		--build_dir="$dir" --arch="$K_ARCH" \
-		--kunitconfig="$kconf" --qemu_config="$TOP/configs/qemu_$name.py" \
+		--kunitconfig="$kconf" --qemu_config="$qconf" \
 		${K_CROSS:+--cross_compile="$K_CROSS"} --make_options "CC=ccache ${K_CROSS}gcc" \
 		--jobs="$JOBS") >"$log" 2>&1 &&
 	# kunit.py build may report a config error and still exit 0.
