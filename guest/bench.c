@@ -364,9 +364,15 @@ static void profile_setup(void)
 		return;
 	}
 	for (f = strtok_r(buf, ",", &save); f; f = strtok_r(NULL, ",", &save)) {
+		char line[130];
+		int len = snprintf(line, sizeof(line), "%s\n", f);
+
+		/*
+		 * The newline ends the name, so that the write itself fails
+		 * (EINVAL) when it matches no traceable function.
+		 */
 		fd = open(TRACEFS "/set_ftrace_filter", O_WRONLY | O_APPEND);
-		/* The kernel rejects a name that matches no traceable function. */
-		if (fd >= 0 && write(fd, f, strlen(f)) == (ssize_t)strlen(f))
+		if (fd >= 0 && len < (int)sizeof(line) && write(fd, line, len) == len)
 			prof_funcs[nprof_funcs++] = f;
 		if (fd >= 0)
 			close(fd);

@@ -44,8 +44,8 @@ SCALE_ppc64=${BENCH_SCALE_PPC-}
 # Extra qemu arguments of images(), and console lines that make one of its boots fail besides
 # the usual splats, and extra kernel parameters (icount() sets them).
 IMAGES_QEMU=()
-IMAGES_BAD_RE=
-IMAGES_APPEND=
+IMAGES_BAD_RE=${IMAGES_BAD_RE-}
+IMAGES_APPEND=${IMAGES_APPEND-}
 
 build() {
 	local side arch
