@@ -249,6 +249,47 @@ bench.runs=cs-threads:1,2;cs-procs:1,2;fork-exit;fork-exec;exit-ipis:10" "$log" 
 # ROUNDS boots of each with bench.runs=RUNS; OUTDIR gets the console logs, results.txt (one line
 # per measurement) and summary.txt (median, min, max per image and mode; IPI rows per exit when
 # RUNS has exit-ipis, and calls per exit of the functions of bench.profile= in IMAGES_APPEND).
+# images_parse NAME ROUND LOG: the results.txt lines of one boot's console log.
+images_parse() {
+	# Console lines end in CR LF.
+	awk -v k="$1" -v r="$2" '{ sub(/\r$/, "") }
+		$1 == "BENCH" && $2 ~ /^mode=/ {
+			for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+			print k, r, f["mode"], f["ops_per_sec"] }
+		$1 == "IRQSUM" { v[$2 " " $3] = $4; if ($2 == "after") rows[$3] = 1 }
+		$1 == "PROFILE" && $3 != "absent" { calls[$2] = $3 }
+		$1 == "BENCH" && $2 == "mode=exit-ipis" { split($3, t, "=")
+			for (x in rows) if (v["after " x] - v["before " x] > 0)
+				print k, r, "ipis:" x, (v["after " x] - v["before " x]) / t[2]
+			for (x in calls) print k, r, "calls:" x, calls[x] / t[2]
+			delete rows; delete calls }' "$3"
+}
+
+# images_summary OUTDIR: summary.txt (median, min, max per image and row) from results.txt.
+images_summary() {
+	sort -k1,1 -k3,3 -k4,4g "$1/results.txt" | awk '
+		{ key = $1 " " $3; v[key, ++n[key]] = $4 }
+		END { for (k in n) { c = n[k]; m = (c % 2) ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2
+			printf "%s n=%d median=%.2f min=%s max=%s\n", k, c, m, v[k, 1], v[k, c] } }' |
+		sort -k2,2 -k1,1 >"$1/summary.txt"
+}
+
+# images_reparse OUTDIR: results.txt and summary.txt again from the console logs of the boots that
+# worked (after a change to images_parse); the header lines of summary.txt are kept.
+images_reparse() {
+	local out=$1 log n r hdr
+	[ -f "$out/summary.txt" ] || die "no $out/summary.txt"
+	hdr=$(grep '^#' "$out/summary.txt")
+	: >"$out/results.txt"
+	for log in "$out"/*-[0-9]*.log; do
+		n=$(basename "$log" .log) r=${n##*-} n=${n%-*}
+		! grep -qx "$n $r FAILED" "$out/failed.txt" 2>/dev/null || continue
+		images_parse "$n" "$r" "$log" >>"$out/results.txt"
+	done
+	images_summary "$out"
+	echo "$hdr" >>"$out/summary.txt"
+}
+
 images() {
 	local variant=$1 smp=$2 rounds=$3 runs=$4 out=$5 arch img r log n fails=0
 	shift 5
@@ -282,24 +323,11 @@ bench.runs=$runs${IMAGES_APPEND:+ $IMAGES_APPEND}" "$log" "$smp" || ! grep -aq '
 				fails=$((fails + 1))
 				continue
 			fi
-			awk -v k="$n" -v r="$r" '$1 == "BENCH" && $2 ~ /^mode=/ {
-					for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-					print k, r, f["mode"], f["ops_per_sec"] }
-				$1 == "IRQSUM" { v[$2 " " $3] = $4; if ($2 == "after") rows[$3] = 1 }
-				$1 == "PROFILE" && $3 != "absent" { calls[$2] = $3 }
-				$1 == "BENCH" && $2 == "mode=exit-ipis" { split($3, t, "=")
-					for (x in rows) if (v["after " x] - v["before " x] > 0)
-						print k, r, "ipis:" x, (v["after " x] - v["before " x]) / t[2]
-					for (x in calls) print k, r, "calls:" x, calls[x] / t[2]
-					delete rows; delete calls }' "$log" >>"$out/results.txt"
+			images_parse "$n" "$r" "$log" >>"$out/results.txt"
 		done
 	done
 	QEMU_EXTRA=()
-	sort -k1,1 -k3,3 -k4,4g "$out/results.txt" | awk '
-		{ key = $1 " " $3; v[key, ++n[key]] = $4 }
-		END { for (k in n) { c = n[k]; m = (c % 2) ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2
-			printf "%s n=%d median=%.2f min=%s max=%s\n", k, c, m, v[k, 1], v[k, c] } }' |
-		sort -k2,2 -k1,1 >"$out/summary.txt"
+	images_summary "$out"
 	{
 		echo "# bench.sh images $variant $smp $rounds '$runs' ${*//$TOP\//}"
 		echo "# rounds $first-$((first + rounds - 1)) of this call; BENCH_SECS=$SECS, qemu -accel $ACCEL ${IMAGES_QEMU[*]}, $(date -u +%FT%TZ), $fails failed boot(s) in this call"
@@ -560,6 +588,7 @@ scale) shift; scale "$@" ;;
 scale-report) scale_report ;;
 icount) shift; icount "$@" ;;
 images) shift; images "$@" ;;
+images-reparse) images_reparse "${2:?outdir}" ;;
 run) shift; run "$@" ;;
 report) report ;;
 smoke) smoke "${2:?variant}" ;;
