@@ -18,7 +18,8 @@
  *	bench.order=cores         core-first CPU list (see CPUs below)
  *	bench.profile=F[,F...]    count the calls of kernel functions F
  *	                          during each irqs=1 measurement (PROFILE
- *	                          below; needs CONFIG_FUNCTION_PROFILER)
+ *	                          below; needs CONFIG_FUNCTION_PROFILER;
+ *	                          as PID 1 only: it changes tracefs settings)
  *
  *    RUN is MODE[:ITEM[,ITEM...]]. An ITEM is a number, the run's count
  *    (one measurement per number, in order), or KEY=VALUE, an option for
@@ -30,12 +31,10 @@
  *  - As a program on a host (not PID 1): it never mounts anything and never
  *    reboots.
  *
- *	bench [-c] [-s SECS] [-w WARMUP] [-p F,...] MODE [ITEM...]
+ *	bench [-c] [-s SECS] [-w WARMUP] MODE [ITEM...]
  *	                            one RUN; ITEMs as above, space or comma
  *	                            separated; -c: core-first CPU list
- *	bench [-c] [-s SECS] [-w WARMUP] [-p F,...] -r 'RUN[;RUN...]'
- *	                            -p F[,F...]: as bench.profile= (as root,
- *	                            with tracefs at /sys/kernel/tracing)
+ *	bench [-c] [-s SECS] [-w WARMUP] -r 'RUN[;RUN...]'
  *	bench true                  exit 0 at once (fork-exec's child)
  *
  *    e.g. "bench -s 2 cs-threads 1", "bench fork-exit 2 touch=64",
@@ -185,7 +184,7 @@ static size_t setsize;		/* CPU_ALLOC_SIZE() of the sets below */
 static int maxcpus;
 static int core_first;
 static char self_exe[PATH_MAX];
-static char *profile;		/* bench.profile / -p: functions to count */
+static char *profile;		/* bench.profile: functions to count */
 static char **prof_funcs;	/* those that the kernel can trace */
 static int nprof_funcs;
 
@@ -345,13 +344,12 @@ static void profile_setup(void)
 
 	if (!profile)
 		return;
-	if (pid1)
-		mount("tracefs", TRACEFS, "tracefs", 0, NULL);
+	mount("tracefs", TRACEFS, "tracefs", 0, NULL);
 	/* Opening without O_APPEND empties the filter. */
 	fd = open(TRACEFS "/set_ftrace_filter", O_WRONLY | O_TRUNC);
 	if (fd < 0) {
 		report_error("profile: cannot open " TRACEFS "/set_ftrace_filter: %s "
-			     "(CONFIG_FUNCTION_PROFILER, root, tracefs mounted?)", strerror(errno));
+			     "(CONFIG_FUNCTION_PROFILER?)", strerror(errno));
 		profile = NULL;
 		return;
 	}
@@ -1002,13 +1000,12 @@ static void run_all(const char *runs, const struct opts *defaults)
 static void __noreturn usage(const char *prog, int status)
 {
 	fprintf(status ? stderr : stdout,
-		"usage: %s [-c] [-s SECS] [-w WARMUP] [-p F,...] MODE [ITEM...]\n"
-		"       %s [-c] [-s SECS] [-w WARMUP] [-p F,...] -r 'MODE[:ITEM,...][;...]'\n"
+		"usage: %s [-c] [-s SECS] [-w WARMUP] MODE [ITEM...]\n"
+		"       %s [-c] [-s SECS] [-w WARMUP] -r 'MODE[:ITEM,...][;...]'\n"
 		"       %s true\n"
 		"MODE: cs-threads cs-procs fork-exit fork-exec exit-ipis\n"
 		"ITEM: a count (one measurement each), or secs= warmup= touch= pin= sleep_ms= irqs=\n"
 		"-c: core-first CPU order (one SMT thread of every core first)\n"
-		"-p F[,F...]: count the calls of kernel functions F (function profiler)\n"
 		"See the comment at the top of guest/bench.c.\n", prog, prog, prog);
 	exit(status);
 }
@@ -1066,7 +1063,7 @@ int main(int argc, char **argv)
 		}
 	} else {
 		setvbuf(stdout, NULL, _IOLBF, 0);
-		while ((c = getopt(argc, argv, "+cs:w:r:p:h")) != -1) {
+		while ((c = getopt(argc, argv, "+cs:w:r:h")) != -1) {
 			switch (c) {
 			case 'c':
 				core_first = 1;
@@ -1081,9 +1078,6 @@ int main(int argc, char **argv)
 				break;
 			case 'r':
 				runs = strdup(optarg);
-				break;
-			case 'p':
-				profile = strdup(optarg);
 				break;
 			case 'h':
 				usage(argv[0], 0);
