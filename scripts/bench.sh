@@ -452,12 +452,13 @@ icount() {
 # (also called by x86's flush_tlb_func()), the unpatched kernel's shootdown handler
 # (do_shoot_lazy_tlb(): one run per CPU of mm_cpumask()) and ppc64 radix's exit flush handler
 # (do_exit_flush_lazy_tlb()), and x86's flush_tlb_func(). BENCH_PAIRS interleaved rounds per
-# VARIANT:SMP (default x86_64:4 x86_64:16 ppc64-radix:4 ppc64-radix:16), then holders-report.
+# VARIANT:SMP (default: x86_64, ppc64-radix and ppc64-hash at 4 and 16 vCPUs; the README's 64 vCPU
+# rows: BENCH_PAIRS=3 bench.sh holders x86_64:64 ppc64-radix:64), then holders-report.
 # Only counts come from these kernels: the profiler slows every counted call.
 HOLDERS_FUNCS=__mmdrop,hp_scan,lazy_mm_evict_ipi,lazy_mm_evict,do_shoot_lazy_tlb,do_exit_flush_lazy_tlb,flush_tlb_func
 holders() {
 	local runs=("$@") r v smp arch rc=0 built=()
-	[ ${#runs[@]} -gt 0 ] || runs=(x86_64:4 x86_64:16 ppc64-radix:4 ppc64-radix:16)
+	[ ${#runs[@]} -gt 0 ] || runs=(x86_64:4 x86_64:16 ppc64-radix:4 ppc64-radix:16 ppc64-hash:4 ppc64-hash:16)
 	for r in "${runs[@]}"; do
 		[[ $r == *:* ]] || die "bad holders run '$r' (want VARIANT:SMP, e.g. x86_64:16)"
 		arch=${r%%:*}
