@@ -17,7 +17,7 @@
  *	bench.warmup=N            unmeasured seconds before each one (1)
  *	bench.order=cores         core-first CPU list (see CPUs below)
  *	bench.profile=F[,F...]    count the calls of kernel functions F
- *	                          during each irqs=1 measurement (PROFILE
+ *	                          during each exit-ipis measurement (PROFILE
  *	                          below; needs CONFIG_FUNCTION_PROFILER;
  *	                          as PID 1 only: it changes tracefs settings)
  *
@@ -113,7 +113,8 @@
  *	    with bench.profile: after the IRQSUM after block, one line per
  *	    function F, HITS = its calls on all CPUs during the measurement,
  *	    counted by the kernel's function profiler (absent: the kernel
- *	    has no traceable function of that name); belongs to the next
+ *	    has no traceable function of that name, or it is longer than
+ *	    the 30 characters trace_stat shows); belongs to the next
  *	    BENCH line
  *	BENCH mode=M tasks=N secs=T ops=TOTAL ops_per_sec=X
  *	    one per measurement: N = the run's count (pairs, workers, or exits),
@@ -367,8 +368,11 @@ static void profile_setup(void)
 
 		/*
 		 * The newline ends the name, so that the write itself fails
-		 * (EINVAL) when it matches no traceable function.
+		 * (EINVAL) when it matches no traceable function. trace_stat
+		 * cuts names to 30 characters: longer ones count as absent.
 		 */
+		if (strlen(f) > 30)
+			continue;
 		fd = open(TRACEFS "/set_ftrace_filter", O_WRONLY | O_APPEND);
 		if (fd >= 0 && len < (int)sizeof(line) && write(fd, line, len) == len)
 			prof_funcs[nprof_funcs++] = f;
@@ -884,6 +888,8 @@ static void exit_ipis(long n, const struct opts *o)
 
 		if (pid < 0) {
 			report_error("mode=exit-ipis tasks=%ld: fork: %s", n, strerror(errno));
+			if (o->irqs)
+				profile_stop();
 			return;
 		}
 		if (!pid)

@@ -78,11 +78,18 @@ build() {
 		mk olddefconfig >>"$l" 2>&1; }; } &&
 	mk "$@" >>"$l" 2>&1
 }
-# The objects of the touched files are always compiled again (ccache makes that cheap and replays
-# their warnings), so that an incremental run reports the same warnings as a clean one.
-while read -r f; do
-	[[ $f == *.c ]] && rm -f "$out/${f%.c}.o"
-done <<<"$touched"
+[ ${#targets[@]} -gt 0 ] || die "$name: no touched files to build (is the series applied to $TREE?)"
+# The objects of the touched C files are always compiled again (ccache makes that cheap and replays
+# their warnings), so that an incremental run reports their warnings as a clean one does. (A
+# warning that a touched header causes in an untouched file shows only when that object is
+# compiled: on the first build, as in CI's fresh clone.)
+drop_touched() {
+	local f
+	while read -r f; do
+		[[ $f == *.c ]] && rm -f "$1/${f%.c}.o"
+	done <<<"$touched"
+}
+drop_touched "$out"
 t0=$(now)
 if ! build "$TREE" "$out" "$log" "${targets[@]}"; then
 	{ grep -E 'error|Error' "$log" || tail -n 5 "$log"; } | head -n 20 >&2
@@ -104,14 +111,13 @@ if [ -n "$mine" ]; then
 	for t in "${targets[@]}"; do
 		[ -e "$btree/${t%.o}.c" ] || [[ $t == */ ]] && btargets+=("$t")
 	done
-	for t in "${btargets[@]}"; do
-		[[ $t == */ ]] || rm -f "$bout/$t"
-	done
+	drop_touched "$bout"
 	build "$btree" "$bout" "$blog" "${btargets[@]}" ||
 		die "$name: the unpatched base does not build ${btargets[*]} (to compare warnings); see $blog"
-	# Compare file and message, not line numbers, which the series shifts.
-	norm() { sed -E 's#^(\.\./)?[^ :]*linux[^/ :]*/##; s/:[0-9]+:[0-9]+: /: /' | sort -u; }
-	mine=$(comm -23 <(echo "$mine" | norm) <(grep -E 'warning:' "$blog" | norm))
+	# Compare file and message, not line numbers, which the series shifts; paths are relative to
+	# the build directory (../linux/kernel/fork.c).
+	norm() { sed -E "s#^([^ :]*/)?$1/##; s/:[0-9]+:[0-9]+: /: /" | sort -u; }
+	mine=$(comm -23 <(echo "$mine" | norm "${TREE##*/}") <(grep -E 'warning:' "$blog" | norm "${btree##*/}"))
 	[ -z "$mine" ] || { echo "$mine" | head -n 10 >&2; die "$name: warnings in files the series touches (above)"; }
 	echo "$name: the base gives the same warnings in touched files ($(grep -cE 'warning:' "$blog") in $blog)" >&2
 fi

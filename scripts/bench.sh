@@ -304,8 +304,9 @@ images() {
 	# IMAGES_FIRST_ROUND > 1 adds rounds to an earlier call's results.
 	local first=${IMAGES_FIRST_ROUND:-1}
 	if [ "$first" = 1 ]; then
+		# Nothing of an earlier run may pass for this one's (images_reparse reads every log).
 		: >"$out/results.txt"
-		rm -f "$out/failed.txt"
+		rm -f "$out/failed.txt" "$out/summary.txt" "$out"/*-[0-9]*.log
 	fi
 	QEMU_EXTRA=(-initrd "$BUILD/guest/$arch/bench.cpio" "${IMAGES_QEMU[@]}")
 	for ((r = first; r < first + rounds; r++)); do
