@@ -482,6 +482,17 @@ holders() {
 	return "$rc"
 }
 
+# summary_dirs PREFIX: "DIR VARIANT SMP" for each $OUT/PREFIX-VARIANT-smpSMP/ with a summary.txt.
+summary_dirs() {
+	local d v
+	for d in "$OUT/$1"-*-smp*/; do
+		[ -f "$d/summary.txt" ] || continue
+		d=${d%/}
+		v=${d##*/"$1"-}
+		echo "$d ${v%-smp*} ${v##*-smp}"
+	done
+}
+
 # holders_report: holders.csv and holders.md from the holders-* directories: per variant, vCPU
 # count and kernel, the median (min-max over the boots) per exit of the IPI row and of each
 # counted function.
@@ -489,12 +500,7 @@ holders_report() {
 	local d v smp
 	{
 		echo "variant,smp,kernel,what,boots,median,min,max"
-		for d in "$OUT"/holders-*-smp*/; do
-			[ -f "$d/summary.txt" ] || continue
-			d=${d%/}
-			v=${d##*/holders-}
-			smp=${v##*-smp}
-			v=${v%-smp*}
+		summary_dirs holders | while read -r d v smp; do
 			awk -v v="$v" -v smp="$smp" '!/^#/ && ($2 ~ /^calls:/ || $2 == "ipis:CAL/interrupts" || $2 == "ipis:16/IPI-0") {
 				for (i = 3; i <= 6; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
 				print v "," smp "," $1 "," substr($2, index($2, ":") + 1) "," f["n"] "," f["median"] "," f["min"] "," f["max"] }' "$d/summary.txt"
@@ -545,12 +551,7 @@ scale_report() {
 		echo "variant,smp,row,base_n,base_median,base_min,base_max,hp_n,hp_median,hp_min,hp_max"
 		[ ! -f "$OUT/ipis-summary.csv" ] || awk -F, 'NR > 1 && ($3 == "CAL/interrupts" || $3 == "16/IPI-0") {
 			print $1 "," $2 "," $3 "," $4 "," $5 "," $6 "," $7 "," $4 "," $8 "," $9 "," $10 }' "$OUT/ipis-summary.csv"
-		for d in "$OUT"/scale-*-smp*/; do
-			[ -f "$d/summary.txt" ] || continue
-			d=${d%/}
-			v=${d##*/scale-}
-			smp=${v##*-smp}
-			v=${v%-smp*}
+		summary_dirs scale | while read -r d v smp; do
 			row=CAL/interrupts
 			[ "$v" = x86_64 ] || row=16/IPI-0
 			awk -v v="$v" -v smp="$smp" -v row="ipis:$row" '
