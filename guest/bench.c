@@ -16,10 +16,11 @@
  *	bench.secs=N              measured seconds per timed measurement (5)
  *	bench.warmup=N            unmeasured seconds before each one (1)
  *	bench.order=cores         core-first CPU list (see CPUs below)
- *	bench.profile=F[,F...]    count the calls of kernel functions F
- *	                          during each exit-ipis measurement (PROFILE
- *	                          below; needs CONFIG_FUNCTION_PROFILER;
- *	                          as PID 1 only: it changes tracefs settings)
+ *	bench.profile=F[,F...]    count the calls of kernel functions F, and
+ *	                          the time spent in them, during each
+ *	                          measurement with irqs=1 (PROFILE below;
+ *	                          needs CONFIG_FUNCTION_PROFILER; as PID 1
+ *	                          only: it changes tracefs settings)
  *
  *    RUN is MODE[:ITEM[,ITEM...]]. An ITEM is a number, the run's count
  *    (one measurement per number, in order), or KEY=VALUE, an option for
@@ -109,12 +110,14 @@
  *	    TLB/shootdowns, 16/IPI-0), or the label alone for a row with no
  *	    text (ERR); the before block precedes the measurement, the after
  *	    block follows it, and both belong to the next BENCH line
- *	PROFILE FUNC HITS
+ *	PROFILE FUNC HITS [NS]
  *	    with bench.profile: after the IRQSUM after block, one line per
  *	    function F, HITS = its calls on all CPUs during the measurement,
  *	    counted by the kernel's function profiler (absent: the kernel
  *	    has no traceable function of that name, or it is longer than
- *	    the 30 characters trace_stat shows); belongs to the next
+ *	    the 30 characters trace_stat shows); NS = the nanoseconds of
+ *	    guest time spent in those calls, callees included, when the
+ *	    kernel has the function graph tracer; belongs to the next
  *	    BENCH line
  *	BENCH mode=M tasks=N secs=T ops=TOTAL ops_per_sec=X
  *	    one per measurement: N = the run's count (pairs, workers, or exits),
@@ -398,8 +401,9 @@ static void profile_stop(void)
 	unsigned long long *hits;
 	char path[64], line[512], name[128];
 	unsigned long long h;
+	double us, *ns;
+	int cpu, i, timed = 0;
 	char *buf, *f, *save;
-	int cpu, i;
 	FILE *in;
 
 	if (!profile)
@@ -409,19 +413,34 @@ static void profile_stop(void)
 		return;
 	}
 	hits = calloc(nprof_funcs, sizeof(*hits));
-	if (!hits)
+	ns = calloc(nprof_funcs, sizeof(*ns));
+	if (!hits || !ns) {
+		free(hits);
+		free(ns);
 		return;
+	}
 	/* One file per possible CPU, numbered from 0. */
 	for (cpu = 0;; cpu++) {
 		snprintf(path, sizeof(path), TRACEFS "/trace_stat/function%d", cpu);
 		in = fopen(path, "r");
 		if (!in)
 			break;
-		while (fgets(line, sizeof(line), in))
-			if (sscanf(line, " %127s %llu", name, &h) == 2)
-				for (i = 0; i < nprof_funcs; i++)
-					if (!strcmp(name, prof_funcs[i]))
-						hits[i] += h;
+		/* "  NAME  HITS" and, with the graph tracer, "  TIME us  AVG us  S^2 us". */
+		while (fgets(line, sizeof(line), in)) {
+			int n = sscanf(line, " %127s %llu %lf", name, &h, &us);
+
+			if (n < 2)
+				continue;
+			for (i = 0; i < nprof_funcs; i++) {
+				if (strcmp(name, prof_funcs[i]))
+					continue;
+				hits[i] += h;
+				if (n == 3) {
+					ns[i] += us * 1000;
+					timed = 1;
+				}
+			}
+		}
 		fclose(in);
 	}
 	if (!cpu)
@@ -431,13 +450,16 @@ static void profile_stop(void)
 		for (i = 0; i < nprof_funcs; i++)
 			if (!strcmp(f, prof_funcs[i]))
 				break;
-		if (i < nprof_funcs)
+		if (i < nprof_funcs && timed)
+			printf("PROFILE %s %llu %.0f\n", f, hits[i], ns[i]);
+		else if (i < nprof_funcs)
 			printf("PROFILE %s %llu\n", f, hits[i]);
 		else
 			printf("PROFILE %s absent\n", f);
 	}
 	free(buf);
 	free(hits);
+	free(ns);
 }
 
 /* The CPU list: the affinity mask we were started with. */
@@ -808,8 +830,10 @@ static void timed(enum mode m, long tasks, const struct opts *o)
 	}
 
 	sleep_until(now() + o->warmup);
-	if (o->irqs > 0)
+	if (o->irqs > 0) {
 		irq_sums("before");
+		profile_start();
+	}
 	t0 = now();
 	start = prev = sum_of(slots, tasks, 0);
 	bad0 = sum_of(slots, tasks, 1);
@@ -821,8 +845,10 @@ static void timed(enum mode m, long tasks, const struct opts *o)
 		printf("SAMPLE mode=%s tasks=%ld sec=%ld ops=%llu\n", name, tasks, i, cur - prev);
 		prev = cur;
 	}
-	if (o->irqs > 0)
+	if (o->irqs > 0) {
 		irq_sums("after");
+		profile_stop();
+	}
 	if (any_err(slots, tasks) || waitpid(pid, &st, WNOHANG) != 0) {
 		report_error("mode=%s tasks=%ld: a task failed during the measurement", name, tasks);
 		goto out;

@@ -22,6 +22,9 @@
 #   bench.sh holders [VARIANT:SMP...] which functions send and take the IPIs of an exit, counted
 #                                  by the function profiler on -trace kernels (see holders())
 #   bench.sh holders-report        holders.csv, holders.md from the holders-* directories
+#   bench.sh scancost [VARIANT:SMP...] the path length of __mmdrop() and of its scan against vCPUs,
+#                                  -trace kernels under -icount (see scancost())
+#   bench.sh scancost-report       scancost.csv, scancost.md from the scancost-* directories
 #   bench.sh scale-report          scale.csv, scale.md and scale-ipis-VARIANT.png: IPIs per exit
 #                                  against vCPUs, from ipis-summary.csv and the scale-* directories
 #
@@ -252,17 +255,22 @@ bench.runs=cs-threads:1,2;cs-procs:1,2;fork-exit;fork-exec;exit-ipis:10" "$log" 
 # images_parse NAME ROUND LOG: the results.txt lines of one boot's console log.
 images_parse() {
 	# Console lines end in CR LF.
+	# A PROFILE line with a fourth field (nanoseconds in the calls) also gives the guest time
+	# per call: row ns:MODE:FUNC.
 	awk -v k="$1" -v r="$2" '{ sub(/\r$/, "") }
-		$1 == "BENCH" && $2 ~ /^mode=/ {
-			for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-			print k, r, f["mode"], f["ops_per_sec"] }
 		$1 == "IRQSUM" { v[$2 " " $3] = $4; if ($2 == "after") rows[$3] = 1 }
-		$1 == "PROFILE" && $3 != "absent" { calls[$2] = $3 }
-		$1 == "BENCH" && $2 == "mode=exit-ipis" { split($3, t, "=")
-			for (x in rows) if (v["after " x] - v["before " x] > 0)
-				print k, r, "ipis:" x, (v["after " x] - v["before " x]) / t[2]
-			for (x in calls) print k, r, "calls:" x, calls[x] / t[2]
-			delete rows; delete calls }' "$3"
+		$1 == "PROFILE" && $3 != "absent" { calls[$2] = $3; if (NF >= 4) ns[$2] = $4 }
+		$1 == "BENCH" && $2 ~ /^mode=/ {
+			delete f
+			for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+			print k, r, f["mode"], f["ops_per_sec"]
+			for (x in ns) if (calls[x] > 0) print k, r, "ns:" f["mode"] ":" x, ns[x] / calls[x]
+			if (f["mode"] == "exit-ipis") {
+				for (x in rows) if (v["after " x] - v["before " x] > 0)
+					print k, r, "ipis:" x, (v["after " x] - v["before " x]) / f["tasks"]
+				for (x in calls) print k, r, "calls:" x, calls[x] / f["tasks"]
+			}
+			delete rows; delete calls; delete ns }' "$3"
 }
 
 # images_summary OUTDIR: summary.txt (median, min, max per image and row) from results.txt.
@@ -482,6 +490,77 @@ holders() {
 	return "$rc"
 }
 
+# scancost [VARIANT:SMP...]: the cost of the scan in __mmdrop() against vCPUs. The -trace kernels
+# (unpatched and series) run under the instruction count clock, as in icount(), so the guest time
+# the function profiler gives a call is its path length: one guest nanosecond per emulated
+# instruction, callees included, plus the profiler's own constant cost per call. Each boot runs
+# fork+exit with 2 workers (children that live and die on one or two CPUs, the common case) and 20
+# exits that leave the mm lazy on every CPU, profiling __mmdrop() and hp_scan(). BENCH_PAIRS rounds
+# per VARIANT:SMP (default x86_64 at 2, 4, 8 and 16 vCPUs); SCANCOST_IMAGES adds LABEL=IMAGE
+# kernels to each round (for example the series at an earlier commit). Boots hit by qemu's icount
+# timer bug fail and add no numbers. Then scancost-report.
+scancost() {
+	local runs=("$@") r v smp arch rc=0 built=() extra=()
+	[ ${#runs[@]} -gt 0 ] || runs=(x86_64:2 x86_64:4 x86_64:8 x86_64:16)
+	read -r -a extra <<<"${SCANCOST_IMAGES:-}"
+	for r in "${runs[@]}"; do
+		[[ $r == *:* ]] || die "bad scancost run '$r' (want VARIANT:SMP, e.g. x86_64:16)"
+		arch=${r%%:*}
+		arch=${arch%%-*}
+		[[ " ${built[*]} " == *" $arch "* ]] && continue
+		"$TOP/scripts/kunit.sh" build "$arch-trace"
+		"$TOP/scripts/kunit.sh" build "$arch-trace" base
+		built+=("$arch")
+	done
+	for r in "${runs[@]}"; do
+		v=${r%%:*} smp=${r#*:}
+		arch=${v%%-*}
+		arch_vars "$arch"
+		(
+			SECS=1
+			IMAGES_QEMU=(-icount shift=0,sleep=off,align=off)
+			IMAGES_BAD_RE='invoked oom-killer|clocksource: Watchdog|rcu: INFO'
+			IMAGES_APPEND=bench.profile=__mmdrop,hp_scan
+			# x86_64: no TSC watchdog (see icount()).
+			[ "$arch" = x86_64 ] && IMAGES_APPEND+=" tsc=reliable"
+			BOOT_TIMEOUT=${BOOT_TIMEOUT_SCALE:-900} images "$v" "$smp" "$PAIRS" "fork-exit:2,irqs=1;exit-ipis:20" \
+				"$OUT/scancost-$v-smp$smp" "base=$(kdir "$arch-trace" base)/$K_IMAGE" \
+				"hp=$(kdir "$arch-trace" hp)/$K_IMAGE" "${extra[@]}" >/dev/null
+		) || rc=1
+	done
+	scancost_report || rc=1
+	return "$rc"
+}
+
+# scancost_report: scancost.csv and scancost.md from the scancost-* directories: per variant, vCPU
+# count, kernel and row, the median (min-max over the boots) of the guest nanoseconds (emulated
+# instructions) per call of __mmdrop() and hp_scan(), and the fork+exit rate.
+scancost_report() {
+	local d v smp
+	{
+		echo "variant,smp,kernel,what,boots,median,min,max"
+		summary_dirs scancost | while read -r d v smp; do
+			awk -v v="$v" -v smp="$smp" '!/^#/ && ($2 ~ /^ns:/ || $2 == "fork-exit") {
+				for (i = 3; i <= 6; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+				print v "," smp "," $1 "," $2 "," f["n"] "," f["median"] "," f["min"] "," f["max"] }' "$d/summary.txt"
+		done
+	} | awk 'NR == 1 { print; next } { print | "sort -t, -k1,1 -k2,2n -k4,4 -k3,3" }' >"$OUT/scancost.csv"
+	[ "$(wc -l <"$OUT/scancost.csv")" -gt 1 ] || { echo "error: no scancost results in $OUT/scancost-*" >&2; return 1; }
+	{
+		echo "### Path length of __mmdrop() and its scan (bench.sh scancost: -trace kernels under qemu -icount, guest ns = emulated instructions per call)"
+		echo
+		awk -F, 'NR > 1 { if (!($3 in seen)) { seen[$3] = 1; ks[++nk] = $3 }
+				k = $1 SUBSEP $2 SUBSEP $4; if (!(k in rs)) { rs[k] = 1; order[++n] = k }
+				c[k, $3] = sprintf("%.0f (%.0f-%.0f), %s", $6, $7, $8, $5) }
+			END { printf "| kernel | vCPUs | row |"; for (j = 1; j <= nk; j++) printf " %s median (min-max), boots |", ks[j]
+				printf "\n|---|---|---|"; for (j = 1; j <= nk; j++) printf "---|"; printf "\n"
+				for (i = 1; i <= n; i++) { split(order[i], p, SUBSEP); printf "| %s | %s | %s |", p[1], p[2], p[3]
+					for (j = 1; j <= nk; j++) printf " %s |", ((order[i], ks[j]) in c) ? c[order[i], ks[j]] : "-"
+					printf "\n" } }' "$OUT/scancost.csv"
+	} >"$OUT/scancost.md"
+	cat "$OUT/scancost.md"
+}
+
 # summary_dirs PREFIX: "DIR VARIANT SMP" for each $OUT/PREFIX-VARIANT-smpSMP/ with a summary.txt.
 summary_dirs() {
 	local d v
@@ -589,11 +668,13 @@ holders) shift; holders "$@" ;;
 holders-report) holders_report ;;
 scale) shift; scale "$@" ;;
 scale-report) scale_report ;;
+scancost) shift; scancost "$@" ;;
+scancost-report) scancost_report ;;
 icount) shift; icount "$@" ;;
 images) shift; images "$@" ;;
 images-reparse) images_reparse "${2:?outdir}" ;;
 run) shift; run "$@" ;;
 report) report ;;
 smoke) smoke "${2:?variant}" ;;
-*) echo "usage: $0 build | run [VARIANT...] | icount [VARIANT...] | scale [VARIANT:SMP...] | scale-report | holders [VARIANT:SMP...] | holders-report | report | smoke VARIANT | images VARIANT SMP ROUNDS RUNS OUTDIR [LABEL=]IMAGE..." >&2; exit 2 ;;
+*) echo "usage: $0 build | run [VARIANT...] | icount [VARIANT...] | scale [VARIANT:SMP...] | scale-report | scancost [VARIANT:SMP...] | scancost-report | holders [VARIANT:SMP...] | holders-report | report | smoke VARIANT | images VARIANT SMP ROUNDS RUNS OUTDIR [LABEL=]IMAGE..." >&2; exit 2 ;;
 esac

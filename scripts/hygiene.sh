@@ -12,9 +12,20 @@
 source "$(dirname "$0")/lib.sh"
 
 checkpatch() {
-	local p=$1 out
+	local p=$1 out f
 	# Debian's python3 (with python3-ply and python3-git) for checkpatch's spdxcheck.py.
-	out=$(cd "$TREE" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --quiet --no-summary --show-types "$p" 2>&1) || true
+	# FILE_PATH_CHANGES only asks "does MAINTAINERS need updating?" of a patch that adds files
+	# without touching MAINTAINERS; the loop below answers it: every added file must belong to a
+	# MAINTAINERS section other than THE REST (get_maintainer.pl on the work tree).
+	out=$(cd "$TREE" && PATH=/usr/bin:$PATH perl scripts/checkpatch.pl --strict --quiet --no-summary --show-types \
+		--ignore FILE_PATH_CHANGES "$p" 2>&1) || true
+	while read -r f; do
+		if [ ! -e "$TREE/$f" ] ||
+			! (cd "$TREE" && perl scripts/get_maintainer.pl --no-git --no-git-fallback --sections -f "$f" 2>/dev/null) |
+			grep -vE '^([A-Z]:|$)' | grep -qvx 'THE REST'; then
+			out+="${out:+$'\n'}FILE_PATH_CHANGES: $f, added, is in no MAINTAINERS section (or not in the work tree)"
+		fi
+	done < <(awk '/^diff --git / { f = substr($4, 3) } /^new file mode / { print f }' "$p")
 	if [ -n "$out" ]; then
 		echo "$out" | head -n 40 >&2
 		echo "error: checkpatch --strict reports problems in $(basename "$p")" >&2
