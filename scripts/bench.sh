@@ -453,6 +453,22 @@ icount() {
 	mv -f "$OUT/icount.csv.new" "$OUT/icount.csv"
 }
 
+# build_trace WHAT VARIANT:SMP...: check the runs of WHAT and build the -trace kernels (series and
+# unpatched base) of their arches, once each; incremental, make rebuilds only what changed.
+build_trace() {
+	local what=$1 r arch built=()
+	shift
+	for r in "$@"; do
+		[[ $r == *:* ]] || die "bad $what run '$r' (want VARIANT:SMP, e.g. x86_64:16)"
+		arch=${r%%:*}
+		arch=${arch%%-*}
+		[[ " ${built[*]} " == *" $arch "* ]] && continue
+		"$TOP/scripts/kunit.sh" build "$arch-trace"
+		"$TOP/scripts/kunit.sh" build "$arch-trace" base
+		built+=("$arch")
+	done
+}
+
 # holders [VARIANT:SMP...]: who sends the IPIs of a process exit. The -trace kernels (the bench
 # configuration plus the function profiler, built here) run exit-ipis (50 exits per boot, each
 # leaving the mm lazy on every CPU) with the calls of the functions below counted on all CPUs:
@@ -466,18 +482,9 @@ icount() {
 # Only counts come from these kernels: the profiler slows every counted call.
 HOLDERS_FUNCS=__mmdrop,hp_scan,lazy_mm_evict_ipi,lazy_mm_evict,do_shoot_lazy_tlb,do_exit_flush_lazy_tlb,flush_tlb_func
 holders() {
-	local runs=("$@") r v smp arch rc=0 built=()
+	local runs=("$@") r v smp arch rc=0
 	[ ${#runs[@]} -gt 0 ] || runs=(x86_64:4 x86_64:16 ppc64-radix:4 ppc64-radix:16 ppc64-hash:4 ppc64-hash:16)
-	for r in "${runs[@]}"; do
-		[[ $r == *:* ]] || die "bad holders run '$r' (want VARIANT:SMP, e.g. x86_64:16)"
-		arch=${r%%:*}
-		arch=${arch%%-*}
-		# Incremental: make rebuilds only what changed.
-		[[ " ${built[*]} " == *" $arch "* ]] && continue
-		"$TOP/scripts/kunit.sh" build "$arch-trace"
-		"$TOP/scripts/kunit.sh" build "$arch-trace" base
-		built+=("$arch")
-	done
+	build_trace holders "${runs[@]}"
 	for r in "${runs[@]}"; do
 		v=${r%%:*} smp=${r#*:}
 		arch=${v%%-*}
@@ -500,18 +507,10 @@ holders() {
 # kernels to each round (for example the series at an earlier commit). Boots hit by qemu's icount
 # timer bug fail and add no numbers. Then scancost-report.
 scancost() {
-	local runs=("$@") r v smp arch rc=0 built=() extra=()
+	local runs=("$@") r v smp arch rc=0 extra=()
 	[ ${#runs[@]} -gt 0 ] || runs=(x86_64:2 x86_64:4 x86_64:8 x86_64:16)
 	read -r -a extra <<<"${SCANCOST_IMAGES:-}"
-	for r in "${runs[@]}"; do
-		[[ $r == *:* ]] || die "bad scancost run '$r' (want VARIANT:SMP, e.g. x86_64:16)"
-		arch=${r%%:*}
-		arch=${arch%%-*}
-		[[ " ${built[*]} " == *" $arch "* ]] && continue
-		"$TOP/scripts/kunit.sh" build "$arch-trace"
-		"$TOP/scripts/kunit.sh" build "$arch-trace" base
-		built+=("$arch")
-	done
+	build_trace scancost "${runs[@]}"
 	for r in "${runs[@]}"; do
 		v=${r%%:*} smp=${r#*:}
 		arch=${v%%-*}
