@@ -502,7 +502,10 @@ holders() {
 # the function profiler gives a call is its path length: one guest nanosecond per emulated
 # instruction, callees included, plus the profiler's own constant cost per call. Each boot runs
 # fork+exit with 2 workers (children that live and die on one or two CPUs, the common case) and 20
-# exits that leave the mm lazy on every CPU, profiling __mmdrop() and hp_scan(). BENCH_PAIRS rounds
+# exits that leave the mm lazy on every CPU, profiling __mmdrop() and the scan it calls, hp_scan()
+# or hp_scan_mask() (profile both: each profiled call adds the profiler's cost, about 570
+# instructions on x86_64, to its caller's time, so a kernel whose __mmdrop() calls no profiled
+# function looks that much cheaper). BENCH_PAIRS rounds
 # per VARIANT:SMP (default x86_64 at 2, 4, 8 and 16 vCPUs); SCANCOST_IMAGES adds LABEL=IMAGE
 # kernels to each round (for example the series at an earlier commit). Boots hit by qemu's icount
 # timer bug fail and add no numbers. Then scancost-report.
@@ -519,7 +522,7 @@ scancost() {
 			SECS=1
 			IMAGES_QEMU=(-icount shift=0,sleep=off,align=off)
 			IMAGES_BAD_RE='invoked oom-killer|clocksource: Watchdog|rcu: INFO'
-			IMAGES_APPEND=bench.profile=__mmdrop,hp_scan
+			IMAGES_APPEND=bench.profile=__mmdrop,hp_scan,hp_scan_mask
 			# x86_64: no TSC watchdog (see icount()).
 			[ "$arch" = x86_64 ] && IMAGES_APPEND+=" tsc=reliable"
 			BOOT_TIMEOUT=${BOOT_TIMEOUT_SCALE:-900} images "$v" "$smp" "$PAIRS" "fork-exit:2,irqs=1;exit-ipis:20" \
@@ -533,7 +536,7 @@ scancost() {
 
 # scancost_report: scancost.csv and scancost.md from the scancost-* directories: per variant, vCPU
 # count, kernel and row, the median (min-max over the boots) of the guest nanoseconds (emulated
-# instructions) per call of __mmdrop() and hp_scan(), and the fork+exit rate.
+# instructions) per call of __mmdrop(), hp_scan() and hp_scan_mask(), and the fork+exit rate.
 scancost_report() {
 	local d v smp
 	{

@@ -3,7 +3,7 @@
 #
 #   hygiene.sh checkpatch PATCH   scripts/checkpatch.pl --strict: 0 errors, 0 warnings, 0 checks
 #   hygiene.sh bisect ARCH SHA    build x86_64 or ppc64 at that commit in build/bisect-ARCH
-#                                 (incremental; KUnit config without KASAN and lockdep)
+#                                 (incremental; allnoconfig + configs/bisect*.config)
 #   hygiene.sh removed            none of the symbols the series removes is left in the tree
 #   hygiene.sh static             W=1 + sparse (C=2) on every .c file the series touches (in the
 #                                 x86_64 or else the ppc64 KUnit build), and
@@ -34,26 +34,33 @@ checkpatch() {
 }
 
 # bisect ARCH SHA: build SHA, checked out in a second work tree (build/linux-bisect), in
-# build/bisect-ARCH (incremental, ccache). The config is the tip's KUnit config of that arch without
-# KASAN and lockdep (they only slow the compile down).
+# build/bisect-ARCH (incremental, ccache). The config is allnoconfig plus configs/bisect.config and
+# configs/bisect-ARCH.config, regenerated at each state: a whole kernel links at every patch, in
+# about 40% less time than the KUnit config (x86_64 cold: 208 s against 348 s). So that the small
+# config cannot hide a broken file, every .c file the series has touched by SHA that the tip's
+# KUnit build of the arch compiles must have been compiled here too.
 bisect() {
-	local arch=$1 sha=$2 log rc=0 dir=$BUILD/bisect-$1 bt
+	local arch=$1 sha=$2 log rc=0 dir=$BUILD/bisect-$1 bt frag f missing=()
 	bt=$(aux_tree bisect "$sha")
 	arch_vars "$arch"
-	[ -f "$BUILD/kunit-$arch/.config" ] || die "no $arch KUnit config yet; run 'scripts/kunit.sh build $arch'"
+	[ -f "$BUILD/kunit-$arch/.config" ] || die "no $arch KUnit build yet; run 'scripts/kunit.sh build $arch'"
 	log=$BUILD/logs/bisect-$arch-$(tgit rev-parse --short "$sha").log
 	mkdir -p "$BUILD/logs" "$dir"
+	frag=$dir/bisect.fragment
+	cat "$TOP/configs/bisect.config" "$TOP/configs/bisect-$arch.config" >"$frag"
 	local mk=(make -s -C "$bt" O="$dir" ARCH="$K_ARCH" CROSS_COMPILE="$K_CROSS" CC="ccache ${K_CROSS}gcc"
 		-j"$JOBS")
-	if ! cmp -s "$BUILD/kunit-$arch/.config" "$dir/.config.src"; then
-		cp "$BUILD/kunit-$arch/.config" "$dir/.config.src"
-		cp "$dir/.config.src" "$dir/.config"
-		"$bt/scripts/config" --file "$dir/.config" -d KASAN -d PROVE_LOCKING
-	fi
-	{ "${mk[@]}" olddefconfig && "${mk[@]}"; } >"$log" 2>&1 || rc=$?
+	{ "${mk[@]}" KCONFIG_ALLCONFIG="$frag" allnoconfig && "${mk[@]}"; } >"$log" 2>&1 || rc=$?
 	if [ "$rc" != 0 ]; then
 		grep -E 'error|Error' "$log" | head -n 20 >&2
 		echo "error: the tree does not build for $arch at $(tgit log -1 --format='%h %s' "$sha"); see $log" >&2
+		return 1
+	fi
+	while read -r f; do
+		[ -f "$BUILD/kunit-$arch/${f%.c}.o" ] && [ ! -f "$dir/${f%.c}.o" ] && missing+=("$f")
+	done < <(tgit diff --name-only --diff-filter=AM base "$sha" -- '*.c')
+	if [ "${#missing[@]}" != 0 ]; then
+		echo "error: configs/bisect*.config does not compile ${missing[*]} for $arch (the KUnit build does)" >&2
 		return 1
 	fi
 }
