@@ -146,10 +146,10 @@ fi
 	echo "tasks: ${task_list[*]}"
 	echo "cpu order: $([ ${#order[@]} -gt 0 ] && echo core-first || echo 'linux (pair i on CPU i)')"
 	echo "iters: $iters  warmup: $warmup s  runs: $runs"
-	if grep -qw hp_scan /proc/kallsyms 2>/dev/null; then
-		echo "hazard pointer series: present (hp_scan in /proc/kallsyms)"
+	if grep -qwE "hp_scan|hp_scan_mask" /proc/kallsyms 2>/dev/null; then
+		echo "hazard pointer series: present (hp_scan or hp_scan_mask in /proc/kallsyms)"
 	else
-		echo "hazard pointer series: absent (no hp_scan in /proc/kallsyms)"
+		echo "hazard pointer series: absent (no hp_scan nor hp_scan_mask in /proc/kallsyms)"
 	fi
 	if [ -n "$config_src" ]; then
 		echo "kernel config: $config_src, copied to $(basename "$cfg")"

@@ -472,7 +472,7 @@ build_trace() {
 # holders [VARIANT:SMP...]: who sends the IPIs of a process exit. The -trace kernels (the bench
 # configuration plus the function profiler, built here) run exit-ipis (50 exits per boot, each
 # leaving the mm lazy on every CPU) with the calls of the functions below counted on all CPUs:
-# __mmdrop() and hp_scan() calls, the eviction IPI handler of the series (lazy_mm_evict_ipi(): one
+# __mmdrop() and hp_scan() (or hp_scan_mask()) calls, the eviction IPI handler of the series (lazy_mm_evict_ipi(): one
 # run per CPU whose slot held the mm at the scan, the scanning CPU included) and lazy_mm_evict()
 # (also called by x86's flush_tlb_func()), the unpatched kernel's shootdown handler
 # (do_shoot_lazy_tlb(): one run per CPU of mm_cpumask()) and ppc64 radix's exit flush handler
@@ -480,7 +480,7 @@ build_trace() {
 # VARIANT:SMP (default: x86_64, ppc64-radix and ppc64-hash at 4 and 16 vCPUs; the README's 64 vCPU
 # rows: BENCH_PAIRS=3 bench.sh holders x86_64:64 ppc64-radix:64), then holders-report.
 # Only counts come from these kernels: the profiler slows every counted call.
-HOLDERS_FUNCS=__mmdrop,hp_scan,lazy_mm_evict_ipi,lazy_mm_evict,do_shoot_lazy_tlb,do_exit_flush_lazy_tlb,flush_tlb_func
+HOLDERS_FUNCS=__mmdrop,hp_scan,hp_scan_mask,lazy_mm_evict_ipi,lazy_mm_evict,do_shoot_lazy_tlb,do_exit_flush_lazy_tlb,flush_tlb_func
 holders() {
 	local runs=("$@") r v smp arch rc=0
 	[ ${#runs[@]} -gt 0 ] || runs=(x86_64:4 x86_64:16 ppc64-radix:4 ppc64-radix:16 ppc64-hash:4 ppc64-hash:16)
