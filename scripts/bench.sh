@@ -501,7 +501,7 @@ holders() {
 # (unpatched and series) run under the instruction count clock, as in icount(), so the guest time
 # the function profiler gives a call is its path length: one guest nanosecond per emulated
 # instruction, callees included, plus the profiler's own constant cost per call. Each boot runs
-# fork+exit with 2 workers (children that live and die on one or two CPUs, the common case) and 20
+# fork+exit with 2 workers (children that live and die on one or two CPUs) and 20
 # exits that leave the mm lazy on every CPU, profiling __mmdrop() and the scan it calls, hp_scan()
 # or hp_scan_mask() (profile both: each profiled call adds the profiler's cost, about 570
 # instructions on x86_64, to its caller's time, so a kernel whose __mmdrop() calls no profiled
