@@ -12,7 +12,8 @@
 #                                  ppc64-radix; part of make check; no numbers are kept)
 #   bench.sh images VARIANT SMP ROUNDS RUNS OUTDIR [LABEL=]IMAGE...
 #                                  interleaved boots of any bench kernel images (e.g. the series at
-#                                  two commits), medians per image (see images() below)
+#                                  two commits), medians per image (see images() below);
+#                                  IMAGES_ICOUNT=1: under -icount, as icount does
 #   bench.sh icount [VARIANT...]   fork+exit at -smp 2 and context switch (one pair) at -smp 1 of
 #                                  base and series under qemu's instruction count clock (-icount):
 #                                  guest time is emulated instructions, so the rate measures path
@@ -378,6 +379,14 @@ icount_row() {
 		}' "$1/results.txt" || { echo "error: no complete icount pair for $2 $4 in $1" >&2; return 1; }
 }
 
+# icount_settings ARCH: images() boots under qemu's instruction count clock (1 s measurements).
+icount_settings() {
+	IMAGES_QEMU=(-icount shift=0,sleep=off,align=off)
+	IMAGES_BAD_RE='invoked oom-killer|clocksource: Watchdog|rcu: INFO'
+	# x86_64: no TSC watchdog (under icount its cross-CPU reads time out at nearly every boot).
+	if [ "$1" = x86_64 ]; then IMAGES_APPEND=tsc=reliable; fi
+}
+
 icount() {
 	local variants=("$@") v arch name dir pids=() rc=0
 	[ ${#variants[@]} -gt 0 ] || variants=(x86_64 ppc64-radix)
@@ -395,10 +404,7 @@ icount() {
 		rm -f "$dir/results.txt" "$dir/failed.txt" "$OUT/icount-cs-$v/results.txt" "$OUT/icount-cs-$v/failed.txt"
 		(
 			SECS=1
-			IMAGES_QEMU=(-icount shift=0,sleep=off,align=off)
-			IMAGES_BAD_RE='invoked oom-killer|clocksource: Watchdog|rcu: INFO'
-			# x86_64: no TSC watchdog (under icount its cross-CPU reads time out at nearly every boot).
-			[ "$arch" = x86_64 ] && IMAGES_APPEND=tsc=reliable
+			icount_settings "$arch"
 			# Up to three more batches of rounds (twice the missing pairs, plus one) when failed boots
 			# left fewer than BENCH_PAIRS complete pairs.
 			local first=1 rounds=$((PAIRS + 1)) batch pairs failed=0
@@ -673,7 +679,11 @@ scale-report) scale_report ;;
 scancost) shift; scancost "$@" ;;
 scancost-report) scancost_report ;;
 icount) shift; icount "$@" ;;
-images) shift; images "$@" ;;
+images)
+	shift
+	# IMAGES_ICOUNT=1: under the instruction count clock, as bench.sh icount boots.
+	if [ "${IMAGES_ICOUNT:-0}" = 1 ]; then SECS=1 && icount_settings "${1%%-*}"; fi
+	images "$@" ;;
 images-reparse) images_reparse "${2:?outdir}" ;;
 run) shift; run "$@" ;;
 report) report ;;
