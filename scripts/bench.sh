@@ -13,7 +13,8 @@
 #   bench.sh images VARIANT SMP ROUNDS RUNS OUTDIR [LABEL=]IMAGE...
 #                                  interleaved boots of any bench kernel images (e.g. the series at
 #                                  two commits), medians per image (see images() below);
-#                                  IMAGES_ICOUNT=1: under -icount, as icount does
+#                                  IMAGES_ICOUNT=1: under -icount, as icount does (1 s
+#                                  measurements whatever BENCH_SECS says)
 #   bench.sh icount [VARIANT...]   fork+exit at -smp 2 and context switch (one pair) at -smp 1 of
 #                                  base and series under qemu's instruction count clock (-icount):
 #                                  guest time is emulated instructions, so the rate measures path
@@ -379,12 +380,12 @@ icount_row() {
 		}' "$1/results.txt" || { echo "error: no complete icount pair for $2 $4 in $1" >&2; return 1; }
 }
 
-# icount_settings ARCH: images() boots under qemu's instruction count clock (1 s measurements).
+# icount_settings ARCH_OR_VARIANT: images() boots under qemu's instruction count clock (1 s measurements).
 icount_settings() {
 	IMAGES_QEMU=(-icount shift=0,sleep=off,align=off)
-	IMAGES_BAD_RE='invoked oom-killer|clocksource: Watchdog|rcu: INFO'
+	IMAGES_BAD_RE="${IMAGES_BAD_RE:+$IMAGES_BAD_RE|}invoked oom-killer|clocksource: Watchdog|rcu: INFO"
 	# x86_64: no TSC watchdog (under icount its cross-CPU reads time out at nearly every boot).
-	if [ "$1" = x86_64 ]; then IMAGES_APPEND=tsc=reliable; fi
+	if [ "${1%%-*}" = x86_64 ]; then IMAGES_APPEND="${IMAGES_APPEND:+$IMAGES_APPEND }tsc=reliable"; fi
 }
 
 icount() {
@@ -682,7 +683,7 @@ icount) shift; icount "$@" ;;
 images)
 	shift
 	# IMAGES_ICOUNT=1: under the instruction count clock, as bench.sh icount boots.
-	if [ "${IMAGES_ICOUNT:-0}" = 1 ]; then SECS=1 && icount_settings "${1%%-*}"; fi
+	if [ "${IMAGES_ICOUNT:-0}" = 1 ]; then SECS=1 && icount_settings "${1:-}"; fi
 	images "$@" ;;
 images-reparse) images_reparse "${2:?outdir}" ;;
 run) shift; run "$@" ;;

@@ -81,13 +81,14 @@ bisect() {
 	if [ "$mode" = objects ]; then
 		# Up to a series that only adds files, those files are all that changed.
 		[ -z "$(tgit diff --name-only --diff-filter=MDR base "$sha" -- '*.c' '*.h' '*.S')" ] ||
-			targets=(kernel/sched/ "arch/$K_ARCH/kernel/" "arch/$K_ARCH/mm/")
+			targets=(kernel/sched/ "arch/${K_ARCH/x86_64/x86}/kernel/" "arch/${K_ARCH/x86_64/x86}/mm/")
 		local dirs=("${targets[@]}") d
 		for f in $touched; do
 			grep -qxF "${f%.c}.o" <<<"$tip" || continue
 			expect+=("${f%.c}.o")
-			# An object inside a directory target is built by it (a second make in that
-			# directory would race the first).
+			# An object inside a directory target is left to it: kbuild compiles a named
+			# object whether or not the configuration selects it, a directory only what it
+			# selects.
 			for d in "${dirs[@]}"; do [[ $f == "$d"* ]] && continue 2; done
 			targets+=("${f%.c}.o")
 		done
@@ -95,7 +96,11 @@ bisect() {
 		# Objects of an earlier full build would pass the check below unbuilt.
 		for f in $touched; do rm -f "$dir/${f%.c}.o"; done
 	fi
-	{ "${mk[@]}" KCONFIG_ALLCONFIG="$frag" allnoconfig && "${mk[@]}" "${targets[@]}"; } >"$log" 2>&1 || rc=$?
+	"${mk[@]}" KCONFIG_ALLCONFIG="$frag" allnoconfig >"$log" 2>&1 || rc=$?
+	# allnoconfig drops a line of the fragment whose dependencies are not met, silently; then the
+	# objects named below would be compiled without their option (kbuild builds a named object).
+	[ "$rc" != 0 ] || config_has "$frag" "$dir/.config" || return 1
+	[ "$rc" != 0 ] || "${mk[@]}" "${targets[@]}" >>"$log" 2>&1 || rc=$?
 	if [ "$rc" != 0 ]; then
 		grep -m 20 -E 'error|Error' "$log" >&2 || true
 		echo "error: the tree does not build for $arch at $(tgit log -1 --format='%h %s' "$sha"); see $log" >&2

@@ -46,6 +46,17 @@ require_tree() {
 		die "work tree $TREE has no 'base' tag; remove $TREE and run 'make base'"
 }
 
+# config_has FRAGMENT CONFIG: every CONFIG_X=y line of FRAGMENT is in CONFIG, or say which are not.
+config_has() {
+	local l missing=()
+	while read -r l; do
+		grep -qxF "$l" "$2" || missing+=("${l%=y}")
+	done < <(grep -E '^CONFIG_[A-Za-z0-9_]+=y$' "$1")
+	[ "${#missing[@]}" = 0 ] && return 0
+	echo "error: $2 lacks ${missing[*]} of $1 (dependencies not met?)" >&2
+	return 1
+}
+
 # aux_tree NAME REV: a second work tree of the same repository ($TREE-NAME), detached at REV, so
 # that the main work tree's files (and the mtimes its builds depend on) never change. Prints its path.
 aux_tree() {
