@@ -91,7 +91,7 @@ build() {
 		mk KCONFIG_ALLCONFIG="$o/small.fragment" allnoconfig >"$l" 2>&1 &&
 		# allnoconfig silently drops a line whose dependencies are not met (EFI, say), and the
 		# arch objects below are named targets, which kbuild compiles regardless.
-		config_has "$o/small.fragment" "$o/.config"
+		config_has "$o/small.fragment" "$o/.config" "$tree"
 	else
 		mk "$cfg" >"$l" 2>&1
 	fi &&

@@ -99,7 +99,7 @@ bisect() {
 	"${mk[@]}" KCONFIG_ALLCONFIG="$frag" allnoconfig >"$log" 2>&1 || rc=$?
 	# allnoconfig drops a line of the fragment whose dependencies are not met, silently; then the
 	# objects named below would be compiled without their option (kbuild builds a named object).
-	[ "$rc" != 0 ] || config_has "$frag" "$dir/.config" || return 1
+	[ "$rc" != 0 ] || config_has "$frag" "$dir/.config" "$bt" || return 1
 	[ "$rc" != 0 ] || "${mk[@]}" "${targets[@]}" >>"$log" 2>&1 || rc=$?
 	if [ "$rc" != 0 ]; then
 		grep -m 20 -E 'error|Error' "$log" >&2 || true

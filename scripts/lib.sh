@@ -46,11 +46,15 @@ require_tree() {
 		die "work tree $TREE has no 'base' tag; remove $TREE and run 'make base'"
 }
 
-# config_has FRAGMENT CONFIG: every CONFIG_X=y line of FRAGMENT is in CONFIG, or say which are not.
+# config_has FRAGMENT CONFIG TREE: every CONFIG_X=y line of FRAGMENT whose option TREE's Kconfig
+# files define (a fragment may name an option a later patch adds) is in CONFIG, or say which are not.
 config_has() {
-	local l missing=()
+	local l sym missing=()
 	while read -r l; do
-		grep -qxF "$l" "$2" || missing+=("${l%=y}")
+		grep -qxF "$l" "$2" && continue
+		sym=${l%=y}
+		git -C "$3" grep -qE "^[[:space:]]*(menu)?config ${sym#CONFIG_}\$" -- '*Kconfig*' || continue
+		missing+=("$sym")
 	done < <(grep -E '^CONFIG_[A-Za-z0-9_]+=y$' "$1")
 	[ "${#missing[@]}" = 0 ] && return 0
 	echo "error: $2 lacks ${missing[*]} of $1 (dependencies not met?)" >&2
