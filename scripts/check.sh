@@ -50,7 +50,7 @@ if [ "$applied" = 1 ]; then
 	# kernel links at each that changes an existing source file, the files it adds are compiled at
 	# the others; ppc64 compiles the touched files and its arch code at those that touch
 	# arch/powerpc (hygiene.sh: bisect ... objects; a whole ppc64 kernel at patches 3 and 5 took 7 minutes
-	# here cold, about 15 on CI's machines).
+	# cold on the session 8 machine, about 15 on CI's).
 	mapfile -t shas < <(tgit rev-list --reverse base..work)
 	for ((i = 0; i < ${#shas[@]} - 1; i++)); do
 		if [ -z "$(tgit diff --name-only --diff-filter=MDR base "${shas[$i]}" -- '*.c' '*.h' '*.S')" ]; then

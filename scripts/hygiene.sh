@@ -61,7 +61,8 @@ linked_objs() {
 # - for the x86_64 states of patches that only add files (patches 1 and 2: the hazard pointer
 #   domain and its tests, plus Kconfig, Makefile and documentation lines): the rest of the tree is
 #   the base's, and the next state that links (patch 3) links the same kernel/hp.o and Makefile.
-#   This saves the cold whole-kernel build of patch 1 (211 s here, some 7 minutes on CI).
+#   This saves the cold whole-kernel build of patch 1 (211 s on the session 8 machine, some 7
+#   minutes on CI).
 bisect() {
 	local arch=$1 sha=$2 mode=${3:-link} log rc=0 dir=$BUILD/bisect-$1 bt frag f touched tip here checked=0 missing=()
 	local targets=() expect=()
