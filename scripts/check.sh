@@ -53,7 +53,7 @@ if [ "$applied" = 1 ]; then
 	# cold on the session 8 machine, about 15 on CI's).
 	mapfile -t shas < <(tgit rev-list --reverse base..work)
 	for ((i = 0; i < ${#shas[@]} - 1; i++)); do
-		if [ -z "$(tgit diff --name-only --diff-filter=MDR base "${shas[$i]}" -- '*.c' '*.h' '*.S')" ]; then
+		if adds_only "${shas[$i]}"; then
 			check "bisect compile x86_64 after patch $((i + 1)) (adds files)" "$TOP/scripts/hygiene.sh" bisect x86_64 "${shas[$i]}" objects
 		else
 			check "bisect build x86_64 after patch $((i + 1))" "$TOP/scripts/hygiene.sh" bisect x86_64 "${shas[$i]}"

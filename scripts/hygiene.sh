@@ -81,7 +81,7 @@ bisect() {
 	tip=$(linked_objs "$BUILD/kunit-$arch") || die "cannot list the objects of build/kunit-$arch"
 	if [ "$mode" = objects ]; then
 		# Up to a series that only adds files, those files are all that changed.
-		[ -z "$(tgit diff --name-only --diff-filter=MDR base "$sha" -- '*.c' '*.h' '*.S')" ] ||
+		adds_only "$sha" ||
 			targets=(kernel/sched/ "arch/${K_ARCH/x86_64/x86}/kernel/" "arch/${K_ARCH/x86_64/x86}/mm/")
 		local dirs=("${targets[@]}") d
 		for f in $touched; do

@@ -46,6 +46,15 @@ require_tree() {
 		die "work tree $TREE has no 'base' tag; remove $TREE and run 'make base'"
 }
 
+# adds_only REV: the series up to REV only adds source files (no existing .c, .h or .S changed), so
+# what it adds is all a bisect build of REV needs to compile.
+adds_only() {
+	local changed
+	changed=$(tgit diff --name-only --diff-filter=MDR base "$1" -- '*.c' '*.h' '*.S') ||
+		die "git diff base $1 failed"
+	[ -z "$changed" ]
+}
+
 # config_has FRAGMENT CONFIG TREE: every CONFIG_X=y line of FRAGMENT whose option TREE's Kconfig
 # files define (a fragment may name an option a later patch adds) is in CONFIG, or say which are not.
 config_has() {
