@@ -123,7 +123,8 @@
  *	    one per measurement: N = the run's count (pairs, workers, or exits),
  *	    T = measured seconds (%.3f), TOTAL = ops during them, X =
  *	    TOTAL / T (%.1f). fork-* append " bad=B" (children that did not
- *	    exit 0); exit-ipis appends " threads=C bad=B"
+ *	    exit 0), then " pin=1" when the workers were pinned; exit-ipis
+ *	    appends " threads=C bad=B"
  *	BENCH: error TEXT
  *	    a measurement or a RUN failed (no BENCH line for it)
  *	BENCH: done errors=E
@@ -857,6 +858,8 @@ static void timed(enum mode m, long tasks, const struct opts *o)
 	       name, tasks, t - t0, prev - start, t > t0 ? (prev - start) / (t - t0) : 0.0);
 	if (m == FORK_EXIT || m == FORK_EXEC)
 		printf(" bad=%llu", sum_of(slots, tasks, 1) - bad0);
+	if (o->pin)
+		printf(" pin=1");
 	printf("\n");
 out:
 	stop_group(pid);

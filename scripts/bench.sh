@@ -265,6 +265,8 @@ images_parse() {
 		$1 == "BENCH" && $2 ~ /^mode=/ {
 			delete f
 			for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+			# Pinned fork-* workers are a row of their own (fork-exit,pin).
+			if (f["pin"] == 1) f["mode"] = f["mode"] ",pin"
 			print k, r, f["mode"], f["ops_per_sec"]
 			for (x in ns) if (calls[x] > 0) print k, r, "ns:" f["mode"] ":" x, ns[x] / calls[x]
 			if (f["mode"] == "exit-ipis") {
