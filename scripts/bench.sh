@@ -14,13 +14,16 @@
 #                                  interleaved boots of any bench kernel images (e.g. the series at
 #                                  two commits), medians per image (see images() below);
 #                                  IMAGES_ICOUNT=1: under -icount, as icount does (1 s
-#                                  measurements whatever BENCH_SECS says)
+#                                  measurements whatever BENCH_SECS says); IMAGES_CONCURRENT=1:
+#                                  the images of a round boot at the same time instead of one
+#                                  after the other (with ACCEL=tcg,thread=single each qemu keeps
+#                                  one host core busy: two images share a slow host alike)
 #   bench.sh icount [VARIANT...]   fork+exit at -smp 2 and context switch (one pair) at -smp 1 of
 #                                  base and series under qemu's instruction count clock (-icount):
 #                                  guest time is emulated instructions, so the rate measures path
 #                                  length, whatever else the host runs (see icount())
-#   bench.sh scale [VARIANT:SMP...] exit cost at many vCPUs (default ppc64-radix:16 ppc64-radix:64
-#                                  x86_64:16 x86_64:64; about 45 minutes here), then scale-report
+#   bench.sh scale [VARIANT:SMP...] exit cost against vCPUs, single-threaded TCG (default x86_64 at
+#                                  2, 8, 16, 64 and ppc64-radix at 2, 16, 64 vCPUs), then scale-report
 #   bench.sh holders [VARIANT:SMP...] which functions send and take the IPIs of an exit, counted
 #                                  by the function profiler on -trace kernels (see holders())
 #   bench.sh holders-report        holders.csv, holders.md from the holders-* directories
@@ -302,6 +305,17 @@ images_reparse() {
 	echo "$hdr" >>"$out/summary.txt"
 }
 
+# images_boot VARIANT SMP RUNS NAME IMAGE LOG: one boot of images(); fails on a failed boot, a
+# benchmark error, a splat or an IMAGES_BAD_RE line.
+images_boot() {
+	local variant=$1 smp=$2 runs=$3 n=$4 img=$5 log=$6
+	qemu_boot "$variant" "$img" "rdinit=/init kunit.enable=0 panic=-1 oops=panic bench.secs=$SECS \
+bench.runs=$runs${IMAGES_APPEND:+ $IMAGES_APPEND}" "$log" "$smp" || return 1
+	grep -aq '^BENCH: done errors=0' "$log" || return 1
+	no_splats "$n" "$log" || return 1
+	[ -z "$IMAGES_BAD_RE" ] || ! grep -aE "$IMAGES_BAD_RE" "$log" >&2
+}
+
 images() {
 	local variant=$1 smp=$2 rounds=$3 runs=$4 out=$5 arch img r log n fails=0
 	shift 5
@@ -321,29 +335,45 @@ images() {
 		rm -f "$out/failed.txt" "$out/summary.txt" "$out"/*-[0-9]*.log
 	fi
 	QEMU_EXTRA=(-initrd "$BUILD/guest/$arch/bench.cpio" "${IMAGES_QEMU[@]}")
+	local names=() imgs=() pids=() i
+	for img in "$@"; do
+		# LABEL=IMAGE names the image in the results; by default its file name.
+		if [[ $img == *=* ]]; then names+=("${img%%=*}") imgs+=("${img#*=}"); else names+=("$(basename "$img")") imgs+=("$img"); fi
+	done
 	for ((r = first; r < first + rounds; r++)); do
-		for img in "$@"; do
-			# LABEL=IMAGE names the image in the results; by default its file name.
-			if [[ $img == *=* ]]; then n=${img%%=*} img=${img#*=}; else n=$(basename "$img"); fi
-			log=$out/$n-$r.log
-			step "bench images round $r/$((first + rounds - 1)): $n"
-			# A failed boot is reported and counted, and adds no numbers.
-			if ! qemu_boot "$variant" "$img" "rdinit=/init kunit.enable=0 panic=-1 oops=panic bench.secs=$SECS \
-bench.runs=$runs${IMAGES_APPEND:+ $IMAGES_APPEND}" "$log" "$smp" || ! grep -aq '^BENCH: done errors=0' "$log" || ! no_splats "$n" "$log" ||
-				{ [ -n "$IMAGES_BAD_RE" ] && grep -aE "$IMAGES_BAD_RE" "$log" >&2; }; then
+		if [ "${IMAGES_CONCURRENT:-0}" = 1 ]; then
+			# All images of the round at once, each qemu on a host thread of its own.
+			step "bench images round $r/$((first + rounds - 1)): ${names[*]}, concurrently"
+			pids=()
+			for i in "${!imgs[@]}"; do
+				images_boot "$variant" "$smp" "$runs" "${names[$i]}" "${imgs[$i]}" "$out/${names[$i]}-$r.log" &
+				pids+=($!)
+			done
+		fi
+		for i in "${!imgs[@]}"; do
+			n=${names[$i]} log=$out/${names[$i]}-$r.log
+			if [ "${IMAGES_CONCURRENT:-0}" = 1 ]; then
+				wait "${pids[$i]}"
+			else
+				step "bench images round $r/$((first + rounds - 1)): $n"
+				images_boot "$variant" "$smp" "$runs" "$n" "${imgs[$i]}" "$log"
+			fi || {
+				# A failed boot is reported and counted, and adds no numbers.
 				echo "error: $n round $r failed; see $log" >&2
 				echo "$n $r FAILED" >>"$out/failed.txt"
 				fails=$((fails + 1))
 				continue
-			fi
+			}
 			images_parse "$n" "$r" "$log" >>"$out/results.txt"
 		done
 	done
 	QEMU_EXTRA=()
 	images_summary "$out"
+	local how=interleaved
+	[ "${IMAGES_CONCURRENT:-0}" = 1 ] && how="concurrent (IMAGES_CONCURRENT=1)"
 	{
 		echo "# bench.sh images $variant $smp $rounds '$runs' ${*//$TOP\//}"
-		echo "# rounds $first-$((first + rounds - 1)) of this call; BENCH_SECS=$SECS, qemu -accel $ACCEL ${IMAGES_QEMU[*]}, $(date -u +%FT%TZ), $fails failed boot(s) in this call"
+		echo "# rounds $first-$((first + rounds - 1)) of this call, $how; BENCH_SECS=$SECS, qemu -accel $ACCEL ${IMAGES_QEMU[*]}, $(date -u +%FT%TZ), $fails failed boot(s) in this call"
 	} >>"$out/summary.txt"
 	cat "$out/summary.txt"
 	[ "$fails" = 0 ]
@@ -612,52 +642,94 @@ holders_report() {
 	cat "$OUT/holders.md"
 }
 
-# scale [VARIANT:SMP...]: fork+exit (2 workers) and 50 exits that each leave the mm lazy on every
-# CPU, at many vCPUs, BENCH_PAIRS interleaved base/series rounds, one directory per VARIANT:SMP
-# (results/bench/scale-VARIANT-smpSMP/, see images()). Boots at 64 vCPUs take minutes under TCG
-# (x86_64: about 3), hence BOOT_TIMEOUT_SCALE (default 900 s).
+# scale [VARIANT:SMP...]: exit cost against vCPUs: fork+exit with 2 workers, unpinned (children
+# start wherever the scheduler puts them) and pinned (fork-exit,pin: each child lives and dies on
+# its worker's CPU, so what grows with the vCPU count is the exit's own work, the scan of
+# __mmdrop() included), and 50 exits that each leave the mm lazy on every CPU; BENCH_PAIRS
+# interleaved base/series rounds, one directory per VARIANT:SMP (results/bench/scale-VARIANT-
+# smpSMP/, see images()). Under TCG the boots run single-threaded TCG (BENCH_SCALE_ACCEL, default
+# tcg,thread=single: one host thread runs the vCPUs in turn): with one host thread per vCPU, 64
+# vCPUs on 2 host cores booted in about 150 s and each boot's fork+exit rate came out fast or
+# slow as a whole, in both kernels (results/bench/patches1-8/scale-x86_64-smp64/); one thread
+# boots 64 x86_64 vCPUs in about 35 s. BOOT_TIMEOUT_SCALE (default 900 s) bounds a boot.
+SCALE_ACCEL=${BENCH_SCALE_ACCEL:-$ACCEL}
+[ -n "${BENCH_SCALE_ACCEL:-}" ] || [ "$ACCEL" != tcg ] || SCALE_ACCEL=tcg,thread=single
 scale() {
 	local runs=("$@") r v smp arch rc=0
-	[ ${#runs[@]} -gt 0 ] || runs=(ppc64-radix:16 ppc64-radix:64 x86_64:16 x86_64:64)
+	[ ${#runs[@]} -gt 0 ] || runs=(x86_64:2 x86_64:8 x86_64:16 x86_64:64 ppc64-radix:2 ppc64-radix:16 ppc64-radix:64)
 	for r in "${runs[@]}"; do
 		[[ $r == *:* ]] || die "bad scale run '$r' (want VARIANT:SMP, e.g. x86_64:64)"
 		v=${r%%:*} smp=${r#*:}
 		arch=${v%%-*}
 		arch_vars "$arch"
-		BOOT_TIMEOUT=${BOOT_TIMEOUT_SCALE:-900} images "$v" "$smp" "$PAIRS" "fork-exit:2;exit-ipis:50" \
-			"$OUT/scale-$v-smp$smp" "base=$(kdir "$arch-bench" base)/$K_IMAGE" \
-			"hp=$(kdir "$arch-bench" hp)/$K_IMAGE" >/dev/null || rc=1
+		ACCEL=$SCALE_ACCEL BOOT_TIMEOUT=${BOOT_TIMEOUT_SCALE:-900} images "$v" "$smp" "$PAIRS" \
+			"fork-exit:2;fork-exit:2,pin=1;exit-ipis:50" "$OUT/scale-$v-smp$smp" \
+			"base=$(kdir "$arch-bench" base)/$K_IMAGE" "hp=$(kdir "$arch-bench" hp)/$K_IMAGE" >/dev/null || rc=1
 	done
 	scale_report
 	return "$rc"
 }
 
-# scale_report: IPIs per exit against vCPUs per arch (function call IPIs on x86_64, the IPI row on
-# ppc64), from the 2-8 vCPU rows of ipis-summary.csv (bench.sh run) and the scale-* directories:
-# scale.csv, scale.md (also appended to tables.md by report) and scale-ipis-VARIANT.png.
+# scale_report: exit cost against vCPUs per arch, from the scale-* directories and, for vCPU counts
+# they lack, the 2-8 vCPU rows of ipis-summary.csv (bench.sh run, multi-threaded TCG):
+#   scale.csv, scale-ipis-VARIANT.png  IPIs per exit (function call IPIs on x86_64, the IPI row on
+#                                      ppc64), median (min-max) per kernel, and where it came from
+#   scale-fork.csv, scale-fork-VARIANT.png  fork+exit per second, unpinned and pinned workers, per
+#                                      kernel, the ratio of the medians and the per-pair ratios
+#   scale.md                           both tables (report appends it to tables.md)
 scale_report() {
 	local d v smp row f
 	{
-		echo "variant,smp,row,base_n,base_median,base_min,base_max,hp_n,hp_median,hp_min,hp_max"
-		[ ! -f "$OUT/ipis-summary.csv" ] || awk -F, 'NR > 1 && ($3 == "CAL/interrupts" || $3 == "16/IPI-0") {
-			print $1 "," $2 "," $3 "," $4 "," $5 "," $6 "," $7 "," $4 "," $8 "," $9 "," $10 }' "$OUT/ipis-summary.csv"
-		summary_dirs scale | while read -r d v smp; do
-			row=CAL/interrupts
-			[ "$v" = x86_64 ] || row=16/IPI-0
-			awk -v v="$v" -v smp="$smp" -v row="ipis:$row" '
-				$2 == row { for (i = 3; i <= 6; i++) { split($i, kv, "="); f[$1, kv[1]] = kv[2] } }
-				END { if (("base", "n") in f && ("hp", "n") in f)
-					print v "," smp "," substr(row, 6) "," f["base", "n"] "," f["base", "median"] "," f["base", "min"] "," \
-						f["base", "max"] "," f["hp", "n"] "," f["hp", "median"] "," f["hp", "min"] "," f["hp", "max"] }' "$d/summary.txt"
-		done
-	} | awk 'NR == 1 { print; next } { print | "sort -t, -k1,1 -k2,2n" }' >"$OUT/scale.csv"
+		echo "variant,smp,row,base_n,base_median,base_min,base_max,hp_n,hp_median,hp_min,hp_max,source"
+		{
+			summary_dirs scale | while read -r d v smp; do
+				row=CAL/interrupts
+				[ "$v" = x86_64 ] || row=16/IPI-0
+				awk -v v="$v" -v smp="$smp" -v row="ipis:$row" -v src="scale -accel $(scale_accel "$d" | tr , " ")" '
+					$2 == row { for (i = 3; i <= 6; i++) { split($i, kv, "="); f[$1, kv[1]] = kv[2] } }
+					END { if (("base", "n") in f && ("hp", "n") in f)
+						print "1," v "," smp "," substr(row, 6) "," f["base", "n"] "," f["base", "median"] "," f["base", "min"] "," \
+							f["base", "max"] "," f["hp", "n"] "," f["hp", "median"] "," f["hp", "min"] "," f["hp", "max"] "," src }' "$d/summary.txt"
+			done
+			[ ! -f "$OUT/ipis-summary.csv" ] || awk -F, 'NR > 1 && ($3 == "CAL/interrupts" || $3 == "16/IPI-0") {
+				print "2," $1 "," $2 "," $3 "," $4 "," $5 "," $6 "," $7 "," $4 "," $8 "," $9 "," $10 ",run -accel tcg" }' "$OUT/ipis-summary.csv"
+		} | sort -t, -k1,1n | awk -F, '!seen[$2, $3]++ { sub(/^[12],/, ""); print }' | sort -t, -k1,1 -k2,2n
+	} >"$OUT/scale.csv"
 	{
-		echo "### IPIs per process exit against vCPUs (bench.sh run for 2-8 vCPUs, bench.sh scale above)"
+		echo "variant,smp,row,pairs,base_median,base_min,base_max,hp_median,hp_min,hp_max,ratio,pair_ratio_median,pair_ratio_min,pair_ratio_max"
+		summary_dirs scale | while read -r d v smp; do
+			awk -v v="$v" -v smp="$smp" '
+				function med(a, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+					return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+				$3 ~ /^fork-exit/ && ($1 == "base" || $1 == "hp") { x[$3, $1, $2] = $4; rows[$3] = 1; rounds[$2] = 1 }
+				END { for (r in rows) {
+					nb = nh = np = 0; delete b; delete h; delete p
+					for (k in rounds) {
+						if ((r, "base", k) in x) b[++nb] = x[r, "base", k]
+						if ((r, "hp", k) in x) h[++nh] = x[r, "hp", k]
+						if (((r, "base", k) in x) && ((r, "hp", k) in x)) p[++np] = x[r, "hp", k] / x[r, "base", k]
+					}
+					if (!np) continue
+					mb = med(b, nb); mh = med(h, nh); mp = med(p, np)
+					printf "%s,%s,%s,%d,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.3f,%.3f,%.3f,%.3f\n", v, smp, r, np, mb, b[1], b[nb], mh, h[1], h[nh], mh / mb, mp, p[1], p[np] } }' "$d/results.txt"
+		done | sort -t, -k1,1 -k3,3 -k2,2n
+	} >"$OUT/scale-fork.csv"
+	{
+		echo "### IPIs per process exit against vCPUs (bench.sh scale; bench.sh run where scale has no row)"
 		echo
-		echo "| kernel | vCPUs | row | base median (min-max) | series median (min-max) | series / base | boots (base, series) |"
-		echo "|---|---|---|---|---|---|---|"
-		awk -F, 'NR > 1 { printf "| %s | %s | %s | %.2f (%.2f-%.2f) | %.2f (%.2f-%.2f) | %.2f | %s, %s |\n",
-			$1, $2, $3, $5, $6, $7, $9, $10, $11, $9 / $5, $4, $8 }' "$OUT/scale.csv"
+		echo "| kernel | vCPUs | row | base median (min-max) | series median (min-max) | series / base | boots (base, series) | from |"
+		echo "|---|---|---|---|---|---|---|---|"
+		awk -F, 'NR > 1 { printf "| %s | %s | %s | %.2f (%.2f-%.2f) | %.2f (%.2f-%.2f) | %.2f | %s, %s | %s |\n",
+			$1, $2, $3, $5, $6, $7, $9, $10, $11, $9 / $5, $4, $8, $12 }' "$OUT/scale.csv"
+		if [ "$(wc -l <"$OUT/scale-fork.csv")" -gt 1 ]; then
+			echo
+			echo "### fork+exit per second against vCPUs, 2 workers (bench.sh scale; pin: each child on its worker's CPU)"
+			echo
+			echo "| kernel | vCPUs | workers | pairs | base median (min-max) | series median (min-max) | ratio of medians | per-pair ratios: median (min-max) |"
+			echo "|---|---|---|---|---|---|---|---|"
+			awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | %.1f (%.1f-%.1f) | %.1f (%.1f-%.1f) | **%.3f** | %.3f (%.3f-%.3f) |\n",
+				$1, $2, ($3 ~ /pin/) ? "pinned" : "unpinned", $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 }' "$OUT/scale-fork.csv"
+		fi
 	} >"$OUT/scale.md"
 	cat "$OUT/scale.md"
 	need gnuplot
@@ -671,6 +743,29 @@ scale_report() {
 			'$f' using 1:5:6:7 with yerrorlines title 'series (median, min-max)'" ||
 			die "gnuplot failed on $f"
 	done
+	for v in $(awk -F, 'NR > 1 { print $1 }' "$OUT/scale-fork.csv" | sort -u); do
+		f=$OUT/scale-fork-$v.dat
+		# vCPUs, then per row (unpinned, pinned): base median, series median, ratio, per-pair min, max.
+		awk -F, -v v="$v" 'NR > 1 && $1 == v { k = ($3 ~ /pin/) ? 2 : 1; s[$2] = 1
+				d[$2, k] = $5 " " $8 " " $11 " " $13 " " $14 }
+			END { for (c in s) print c, ((c, 1) in d) ? d[c, 1] : "? ? ? ? ?", ((c, 2) in d) ? d[c, 2] : "? ? ? ? ?" }' \
+			"$OUT/scale-fork.csv" | sort -n >"$f"
+		gnuplot -e "set terminal pngcairo size 960,400; set output '${f%.dat}.png'; set datafile missing '?';
+			set multiplot layout 1,2 title '$v: fork+exit, 2 workers, against vCPUs (bench.sh scale)';
+			set logscale x 2; set xlabel 'vCPUs'; set grid; set key bottom left;
+			set ylabel 'fork+exit per second'; set logscale y 2;
+			plot '$f' using 1:2 with linespoints title 'unpatched', '' using 1:3 with linespoints title 'series',
+			'' using 1:7 with linespoints title 'unpatched, pinned', '' using 1:8 with linespoints title 'series, pinned';
+			unset logscale y; set ylabel 'series / unpatched'; set yrange [0.6:1.4];
+			plot '$f' using 1:4:5:6 with yerrorlines title 'unpinned (median, per-pair range)',
+			'' using 1:9:10:11 with yerrorlines title 'pinned', 1 notitle lc rgb 'gray';
+			unset multiplot" || die "gnuplot failed on $f"
+	done
+}
+
+# scale_accel DIR: the qemu -accel of the boots in DIR (from the header images() wrote).
+scale_accel() {
+	sed -n 's/^# rounds .*qemu -accel \([^ ]*\).*/\1/p' "$1/summary.txt" | tail -1
 }
 
 case "${1:-}" in
