@@ -30,8 +30,12 @@
 #   bench.sh scancost [VARIANT:SMP...] the path length of __mmdrop() and of its scan against vCPUs,
 #                                  -trace kernels under -icount (see scancost())
 #   bench.sh scancost-report       scancost.csv, scancost.md from the scancost-* directories
-#   bench.sh scale-report          scale.csv, scale.md and scale-ipis-VARIANT.png: IPIs per exit
-#                                  against vCPUs, from ipis-summary.csv and the scale-* directories
+#   bench.sh icount-scale [VARIANT:SMP...] fork+exit and IPIs per exit at many vCPUs under the
+#                                  instruction count clock (default x86_64:64), then scale-report
+#   bench.sh scale-report          scale.csv, scale-fork.csv, scale.md, scale-ipis-VARIANT.png and
+#                                  scale-fork-VARIANT.png: IPIs per exit and fork+exit against
+#                                  vCPUs, from the scale-*, icount-*-smp* directories and
+#                                  ipis-summary.csv
 #
 # What each boot runs (vCPUs: runs), the same on both kernels:
 #   2, 4        context_switch1 equivalents (threads, processes; 1..vCPUs pairs), fork+exit,
@@ -670,6 +674,33 @@ scale() {
 	return "$rc"
 }
 
+# icount_scale [VARIANT:SMP...]: fork+exit (2 workers, unpinned and pinned) and IPIs per exit at many
+# vCPUs under the instruction count clock (see icount()), so that the rates compare path lengths,
+# which the wall clock of 64 vCPUs under TCG cannot (scale above). Guest time does not depend on the
+# host, so base and series boot side by side (IMAGES_CONCURRENT), one per host core; lpj= skips the
+# delay-loop calibration of every CPU at boot (the same preset for both kernels). BENCH_PAIRS
+# rounds per VARIANT:SMP (default x86_64:64: about 4 minutes per round here, both cores busy),
+# results/bench/icount-VARIANT-smpSMP/; boots hit by qemu's icount timer bug fail and add no numbers.
+icount_scale() {
+	local runs=("$@") r v smp arch rc=0
+	[ ${#runs[@]} -gt 0 ] || runs=(x86_64:64)
+	for r in "${runs[@]}"; do
+		[[ $r == *:* ]] || die "bad icount-scale run '$r' (want VARIANT:SMP, e.g. x86_64:64)"
+		v=${r%%:*} smp=${r#*:}
+		arch=${v%%-*}
+		arch_vars "$arch"
+		(
+			SECS=1 IMAGES_CONCURRENT=1 IMAGES_APPEND="${IMAGES_APPEND:+$IMAGES_APPEND }lpj=4000000"
+			icount_settings "$v"
+			BOOT_TIMEOUT=${BOOT_TIMEOUT_SCALE:-1500} images "$v" "$smp" "$PAIRS" "fork-exit:2;fork-exit:2,pin=1;exit-ipis:10" \
+				"$OUT/icount-$v-smp$smp" "base=$(kdir "$arch-bench" base)/$K_IMAGE" \
+				"hp=$(kdir "$arch-bench" hp)/$K_IMAGE" >/dev/null
+		) || rc=1
+	done
+	scale_report >/dev/null
+	return "$rc"
+}
+
 # scale_report: exit cost against vCPUs per arch, from the scale-* directories and, for vCPU counts
 # they lack, the 2-8 vCPU rows of ipis-summary.csv (bench.sh run, multi-threaded TCG):
 #   scale.csv, scale-ipis-VARIANT.png  IPIs per exit (function call IPIs on x86_64, the IPI row on
@@ -696,9 +727,11 @@ scale_report() {
 		} | sort -t, -k1,1n | awk -F, '!seen[$2, $3]++ { sub(/^[12],/, ""); print }' | sort -t, -k1,1 -k2,2n
 	} >"$OUT/scale.csv"
 	{
-		echo "variant,smp,row,pairs,base_median,base_min,base_max,hp_median,hp_min,hp_max,ratio,pair_ratio_median,pair_ratio_min,pair_ratio_max"
-		summary_dirs scale | while read -r d v smp; do
-			awk -v v="$v" -v smp="$smp" '
+		echo "variant,smp,workers,pairs,base_median,base_min,base_max,hp_median,hp_min,hp_max,ratio,pair_ratio_median,pair_ratio_min,pair_ratio_max,clock"
+		{ summary_dirs scale; summary_dirs icount; } | while read -r d v smp; do
+			local clock=wall
+			[[ ${d##*/} != icount-* ]] || clock=icount
+			awk -v v="$v" -v smp="$smp" -v clock="$clock" '
 				function med(a, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
 					return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
 				$3 ~ /^fork-exit/ && ($1 == "base" || $1 == "hp") { x[$3, $1, $2] = $4; rows[$3] = 1; rounds[$2] = 1 }
@@ -711,8 +744,8 @@ scale_report() {
 					}
 					if (!np) continue
 					mb = med(b, nb); mh = med(h, nh); mp = med(p, np)
-					printf "%s,%s,%s,%d,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.3f,%.3f,%.3f,%.3f\n", v, smp, r, np, mb, b[1], b[nb], mh, h[1], h[nh], mh / mb, mp, p[1], p[np] } }' "$d/results.txt"
-		done | sort -t, -k1,1 -k3,3 -k2,2n
+					printf "%s,%s,%s,%d,%.1f,%.1f,%.1f,%.1f,%.1f,%.1f,%.3f,%.3f,%.3f,%.3f,%s\n", v, smp, (r ~ /,pin$/) ? "pinned" : "unpinned", np, mb, b[1], b[nb], mh, h[1], h[nh], mh / mb, mp, p[1], p[np], clock } }' "$d/results.txt"
+		done | sort -t, -k15,15r -k1,1 -k3,3r -k2,2n
 	} >"$OUT/scale-fork.csv"
 	{
 		echo "### IPIs per process exit against vCPUs (bench.sh scale; bench.sh run where scale has no row)"
@@ -723,12 +756,12 @@ scale_report() {
 			$1, $2, $3, $5, $6, $7, $9, $10, $11, $9 / $5, $4, $8, $12 }' "$OUT/scale.csv"
 		if [ "$(wc -l <"$OUT/scale-fork.csv")" -gt 1 ]; then
 			echo
-			echo "### fork+exit per second against vCPUs, 2 workers (bench.sh scale; pin: each child on its worker's CPU)"
+			echo "### fork+exit per second against vCPUs, 2 workers (bench.sh scale: wall clock; bench.sh icount-scale: instruction count clock; pinned: each child on its worker's CPU)"
 			echo
-			echo "| kernel | vCPUs | workers | pairs | base median (min-max) | series median (min-max) | ratio of medians | per-pair ratios: median (min-max) |"
-			echo "|---|---|---|---|---|---|---|---|"
-			awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | %.1f (%.1f-%.1f) | %.1f (%.1f-%.1f) | **%.3f** | %.3f (%.3f-%.3f) |\n",
-				$1, $2, ($3 ~ /pin/) ? "pinned" : "unpinned", $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 }' "$OUT/scale-fork.csv"
+			echo "| kernel | clock | vCPUs | workers | pairs | base median (min-max) | series median (min-max) | ratio of medians | per-pair ratios: median (min-max) |"
+			echo "|---|---|---|---|---|---|---|---|---|"
+			awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | %s | %.1f (%.1f-%.1f) | %.1f (%.1f-%.1f) | **%.3f** | %.3f (%.3f-%.3f) |\n",
+				$1, $15, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 }' "$OUT/scale-fork.csv"
 		fi
 	} >"$OUT/scale.md"
 	cat "$OUT/scale.md"
@@ -737,26 +770,26 @@ scale_report() {
 		f=$OUT/scale-ipis-$v.dat
 		awk -F, -v v="$v" 'NR > 1 && $1 == v { print $2, $5, $6, $7, $9, $10, $11 }' "$OUT/scale.csv" >"$f"
 		gnuplot -e "set terminal pngcairo size 640,400; set output '${f%.dat}.png';
-			set title '$v: IPIs per process exit (every CPU lazy on the mm)'; set logscale xy 2;
+			set termoption noenhanced; set title '$v: IPIs per process exit (every CPU lazy on the mm)'; set logscale xy 2;
 			set xlabel 'vCPUs'; set ylabel 'IPIs per exit'; set grid; set key top left;
 			plot '$f' using 1:2:3:4 with yerrorlines title 'unpatched (median, min-max)',
 			'$f' using 1:5:6:7 with yerrorlines title 'series (median, min-max)'" ||
 			die "gnuplot failed on $f"
 	done
-	for v in $(awk -F, 'NR > 1 { print $1 }' "$OUT/scale-fork.csv" | sort -u); do
+	for v in $(awk -F, 'NR > 1 && $15 == "wall" { print $1 }' "$OUT/scale-fork.csv" | sort -u); do
 		f=$OUT/scale-fork-$v.dat
 		# vCPUs, then per row (unpinned, pinned): base median, series median, ratio, per-pair min, max.
-		awk -F, -v v="$v" 'NR > 1 && $1 == v { k = ($3 ~ /pin/) ? 2 : 1; s[$2] = 1
+		awk -F, -v v="$v" 'NR > 1 && $1 == v && $15 == "wall" { k = ($3 == "pinned") ? 2 : 1; s[$2] = 1
 				d[$2, k] = $5 " " $8 " " $11 " " $13 " " $14 }
 			END { for (c in s) print c, ((c, 1) in d) ? d[c, 1] : "? ? ? ? ?", ((c, 2) in d) ? d[c, 2] : "? ? ? ? ?" }' \
 			"$OUT/scale-fork.csv" | sort -n >"$f"
 		gnuplot -e "set terminal pngcairo size 960,400; set output '${f%.dat}.png'; set datafile missing '?';
-			set multiplot layout 1,2 title '$v: fork+exit, 2 workers, against vCPUs (bench.sh scale)';
-			set logscale x 2; set xlabel 'vCPUs'; set grid; set key bottom left;
+			set termoption noenhanced; set multiplot layout 1,2 title '$v: fork+exit, 2 workers, against vCPUs (bench.sh scale, wall clock)';
+			set logscale x 2; set offsets graph 0.08, graph 0.08, 0, 0; set xlabel 'vCPUs'; set grid; set key bottom left;
 			set ylabel 'fork+exit per second'; set logscale y 2;
 			plot '$f' using 1:2 with linespoints title 'unpatched', '' using 1:3 with linespoints title 'series',
 			'' using 1:7 with linespoints title 'unpatched, pinned', '' using 1:8 with linespoints title 'series, pinned';
-			unset logscale y; set ylabel 'series / unpatched'; set yrange [0.6:1.4];
+			set ylabel 'series / unpatched'; set yrange [0.25:4];
 			plot '$f' using 1:4:5:6 with yerrorlines title 'unpinned (median, per-pair range)',
 			'' using 1:9:10:11 with yerrorlines title 'pinned', 1 notitle lc rgb 'gray';
 			unset multiplot" || die "gnuplot failed on $f"
@@ -773,6 +806,7 @@ build) build ;;
 holders) shift; holders "$@" ;;
 holders-report) holders_report ;;
 scale) shift; scale "$@" ;;
+icount-scale) shift; icount_scale "$@" ;;
 scale-report) scale_report ;;
 scancost) shift; scancost "$@" ;;
 scancost-report) scancost_report ;;
