@@ -681,8 +681,8 @@ scale() {
 # delay-loop calibration of every CPU at boot (the same preset for both kernels). BENCH_PAIRS
 # rounds per VARIANT:SMP (default x86_64:64: about 4 minutes per round here, both cores busy),
 # results/bench/icount-VARIANT-smpSMP/; boots hit by qemu's icount timer bug fail and add no numbers
-# (they hang until BOOT_TIMEOUT_SCALE, here 900 s: a 64-vCPU boot took 230 s alone, about 450 s
-# beside other boots).
+# (they hang until BOOT_TIMEOUT_SCALE, here 900 s: a 64-vCPU boot took 230 s with a host core to
+# itself, about 11 minutes with a third qemu beside the pair; raise it on a busier host).
 icount_scale() {
 	local runs=("$@") r v smp arch rc=0
 	[ ${#runs[@]} -gt 0 ] || runs=(x86_64:64)
