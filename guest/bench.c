@@ -856,10 +856,11 @@ static void timed(enum mode m, long tasks, const struct opts *o)
 	}
 	printf("BENCH mode=%s tasks=%ld secs=%.3f ops=%llu ops_per_sec=%.1f",
 	       name, tasks, t - t0, prev - start, t > t0 ? (prev - start) / (t - t0) : 0.0);
-	if (m == FORK_EXIT || m == FORK_EXEC)
+	if (m == FORK_EXIT || m == FORK_EXEC) {
 		printf(" bad=%llu", sum_of(slots, tasks, 1) - bad0);
-	if (o->pin)
-		printf(" pin=1");
+		if (o->pin)
+			printf(" pin=1");
+	}
 	printf("\n");
 out:
 	stop_group(pid);
