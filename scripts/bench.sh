@@ -332,11 +332,14 @@ images() {
 	done
 	mkdir -p "$out"
 	# IMAGES_FIRST_ROUND > 1 adds rounds to an earlier call's results.
-	local first=${IMAGES_FIRST_ROUND:-1}
+	local first=${IMAGES_FIRST_ROUND:-1} hdr=
 	if [ "$first" = 1 ]; then
 		# Nothing of an earlier run may pass for this one's (images_reparse reads every log).
 		: >"$out/results.txt"
 		rm -f "$out/failed.txt" "$out/summary.txt" "$out"/*-[0-9]*.log
+	else
+		# The earlier calls' header lines say how their rounds ran; images_summary rewrites the file.
+		hdr=$(grep '^#' "$out/summary.txt" 2>/dev/null)
 	fi
 	QEMU_EXTRA=(-initrd "$BUILD/guest/$arch/bench.cpio" "${IMAGES_QEMU[@]}")
 	local names=() imgs=() pids=() i
@@ -376,6 +379,7 @@ images() {
 	local how=interleaved
 	[ "${IMAGES_CONCURRENT:-0}" = 1 ] && how="concurrent (IMAGES_CONCURRENT=1)"
 	{
+		[ -z "$hdr" ] || echo "$hdr"
 		echo "# bench.sh images $variant $smp $rounds '$runs' ${*//$TOP\//}"
 		echo "# rounds $first-$((first + rounds - 1)) of this call, $how; BENCH_SECS=$SECS, qemu -accel $ACCEL ${IMAGES_QEMU[*]}, $(date -u +%FT%TZ), $fails failed boot(s) in this call"
 	} >>"$out/summary.txt"
@@ -753,8 +757,12 @@ scale_report() {
 			awk -v v="$v" -v smp="$smp" -v clock="$clock" '
 				function med(a, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
 					return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-				$3 ~ /^fork-exit/ && ($1 == "base" || $1 == "hp") { x[$3, $1, $2] = $4; rows[$3] = 1; rounds[$2] = 1 }
-				END { for (r in rows) {
+				# A label measured more than once in a boot counts with the median of its values.
+				$3 ~ /^fork-exit/ && ($1 == "base" || $1 == "hp") { y[$3, $1, $2, ++c[$3, $1, $2]] = $4; rows[$3] = 1; rounds[$2] = 1 }
+				END { for (kk in c) { split(kk, f, SUBSEP); delete a
+						for (i = 1; i <= c[kk]; i++) a[i] = y[f[1], f[2], f[3], i]
+						x[f[1], f[2], f[3]] = med(a, c[kk]) }
+					for (r in rows) {
 					nb = nh = np = 0; delete b; delete h; delete p
 					for (k in rounds) {
 						# Rounds with both kernels only: the medians and the per-pair ratios
@@ -783,6 +791,25 @@ scale_report() {
 			awk -F, 'NR > 1 { printf "| %s | %s | %s | %s | %s | %.1f (%.1f-%.1f) | %.1f (%.1f-%.1f) | **%.3f** | %.3f (%.3f-%.3f) |\n",
 				$1, $15, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 }' "$OUT/scale-fork.csv"
 		fi
+		summary_dirs icount | while read -r d v smp; do
+			row=CAL/interrupts
+			[[ $v == x86_64* ]] || row=16/IPI-0
+			awk -v v="$v" -v smp="$smp" -v row="ipis:$row" '
+				$2 == row { for (i = 3; i <= 6; i++) { split($i, kv, "="); f[$1, kv[1]] = kv[2] } }
+				END { if (("base", "n") in f && ("hp", "n") in f)
+					printf "| %s | %s | %s | %.2f (%.2f-%.2f) | %.2f (%.2f-%.2f) | %.2f | %s, %s |\n", v, smp, substr(row, 6),
+						f["base", "median"], f["base", "min"], f["base", "max"], f["hp", "median"], f["hp", "min"],
+						f["hp", "max"], f["hp", "median"] / f["base", "median"], f["base", "n"], f["hp", "n"] }' "$d/summary.txt"
+		done | sort -t'|' -k2,2 -k3,3n >"$OUT/scale-icount-ipis.tmp"
+		if [ -s "$OUT/scale-icount-ipis.tmp" ]; then
+			echo
+			echo "### IPIs per process exit against vCPUs under the instruction count clock (bench.sh icount-scale; every CPU lazy on the mm)"
+			echo
+			echo "| kernel | vCPUs | row | base median (min-max) | series median (min-max) | series / base | boots (base, series) |"
+			echo "|---|---|---|---|---|---|---|"
+			cat "$OUT/scale-icount-ipis.tmp"
+		fi
+		rm -f "$OUT/scale-icount-ipis.tmp"
 	} >"$OUT/scale.md"
 	cat "$OUT/scale.md"
 	need gnuplot
@@ -796,23 +823,28 @@ scale_report() {
 			'$f' using 1:5:6:7 with yerrorlines title 'series (median, min-max)'" ||
 			die "gnuplot failed on $f"
 	done
-	for v in $(awk -F, 'NR > 1 && $15 == "wall" { print $1 }' "$OUT/scale-fork.csv" | sort -u); do
-		f=$OUT/scale-fork-$v.dat
+	local clock name yr
+	for clock in wall icount; do
+	for v in $(awk -F, -v clock="$clock" 'NR > 1 && $15 == clock { print $1 }' "$OUT/scale-fork.csv" | sort -u); do
+		# Wall clock: scale-fork-VARIANT.png; instruction count clock: scale-fork-icount-VARIANT.png.
+		name=bench.sh\ scale,\ wall\ clock yr='set yrange [0.25:4]' f=$OUT/scale-fork-$v.dat
+		[ "$clock" = wall ] || name=bench.sh\ icount-scale,\ instruction\ count\ clock yr='unset logscale y; set yrange [0.9:1.1]' f=$OUT/scale-fork-icount-$v.dat
 		# vCPUs, then per row (unpinned, pinned): base median, series median, ratio, per-pair min, max.
-		awk -F, -v v="$v" 'NR > 1 && $1 == v && $15 == "wall" { k = ($3 == "pinned") ? 2 : 1; s[$2] = 1
+		awk -F, -v v="$v" -v clock="$clock" 'NR > 1 && $1 == v && $15 == clock { k = ($3 == "pinned") ? 2 : 1; s[$2] = 1
 				d[$2, k] = $5 " " $8 " " $11 " " $13 " " $14 }
 			END { for (c in s) print c, ((c, 1) in d) ? d[c, 1] : "? ? ? ? ?", ((c, 2) in d) ? d[c, 2] : "? ? ? ? ?" }' \
 			"$OUT/scale-fork.csv" | sort -n >"$f"
 		gnuplot -e "set terminal pngcairo size 960,400; set output '${f%.dat}.png'; set datafile missing '?';
-			set termoption noenhanced; set multiplot layout 1,2 title '$v: fork+exit, 2 workers, against vCPUs (bench.sh scale, wall clock)';
+			set termoption noenhanced; set multiplot layout 1,2 title '$v: fork+exit, 2 workers, against vCPUs ($name)';
 			set logscale x 2; set offsets graph 0.08, graph 0.08, 0, 0; set xlabel 'vCPUs'; set grid; set key bottom left;
 			set ylabel 'fork+exit per second'; set logscale y 2;
 			plot '$f' using 1:2 with linespoints title 'unpatched', '' using 1:3 with linespoints title 'series',
 			'' using 1:7 with linespoints title 'unpatched, pinned', '' using 1:8 with linespoints title 'series, pinned';
-			set ylabel 'series / unpatched'; set yrange [0.25:4];
+			set ylabel 'series / unpatched'; $yr;
 			plot '$f' using 1:4:5:6 with yerrorlines title 'unpinned (median, per-pair range)',
 			'' using 1:9:10:11 with yerrorlines title 'pinned', 1 notitle lc rgb 'gray';
 			unset multiplot" || die "gnuplot failed on $f"
+	done
 	done
 }
 
