@@ -31,7 +31,8 @@
 #                                  -trace kernels under -icount (see scancost())
 #   bench.sh scancost-report       scancost.csv, scancost.md from the scancost-* directories
 #   bench.sh icount-scale [VARIANT:SMP...] fork+exit and IPIs per exit at many vCPUs under the
-#                                  instruction count clock (default x86_64:64), then scale-report
+#                                  instruction count clock (default: 8, 16, 32, 64 on x86_64 and
+#                                  ppc64 radix), then scale-report
 #   bench.sh scale-report          scale.csv, scale-fork.csv, scale.md, scale-ipis-VARIANT.png and
 #                                  scale-fork-VARIANT.png: IPIs per exit and fork+exit against
 #                                  vCPUs, from the scale-*, icount-*-smp* directories and
@@ -698,14 +699,16 @@ has_pair() {
 # host, so base and series boot side by side (IMAGES_CONCURRENT), one per host core. x86_64 gets
 # lpj=4000000, the loops per jiffy of icount's 1 GHz TSC at HZ=250, so that no CPU calibrates its
 # delay loop at boot (the same preset for both kernels). BENCH_PAIRS
-# rounds per VARIANT:SMP (default x86_64:64: about 4 minutes per round here, both cores busy),
+# rounds per VARIANT:SMP (default 8, 16, 32 and 64 vCPUs on both arches, about 75 minutes here;
+# a round of x86_64:64 takes about 4 minutes with both cores busy, of ppc64-radix:64 about 2),
 # results/bench/icount-VARIANT-smpSMP/; boots hit by qemu's icount timer bug fail and add no numbers
 # (they hang until BOOT_TIMEOUT_SCALE, here 900 s: a 64-vCPU boot took 230 s with a host core to
 # itself, about 5 minutes with a third qemu beside the pair; raise it on a busier host). A failed
 # boot fails the step only when a VARIANT:SMP is left without a complete pair.
 icount_scale() {
 	local runs=("$@") r v smp arch rc=0
-	[ ${#runs[@]} -gt 0 ] || runs=(x86_64:64)
+	[ ${#runs[@]} -gt 0 ] || runs=(ppc64-radix:8 x86_64:8 ppc64-radix:16 x86_64:16 ppc64-radix:32 x86_64:32
+		ppc64-radix:64 x86_64:64)
 	for r in "${runs[@]}"; do
 		[[ $r == *:* ]] || die "bad icount-scale run '$r' (want VARIANT:SMP, e.g. x86_64:64)"
 		v=${r%%:*} smp=${r#*:}
