@@ -12,6 +12,8 @@
 #                                            VARIANT: x86_64 x86_64-rt ppc64-radix ppc64-hash
 #   stress.sh all                            make stress: the long runs on every kernel, the series
 #                                            and the unpatched base, then the per-arch totals
+#   stress.sh totals                         the per-arch totals again, from the summaries in
+#                                            results/stress/ (after a run was repeated alone)
 #
 # A run fails on a timeout, a missing result line, a worker or child that exited badly, a failed
 # selftest or KUnit run, no exec from a kernel thread or no CPU hotplug (series kernels), or any
@@ -153,13 +155,18 @@ run() {
 # ppc64 300 s radix + 300 s hash), then the same stress on the unpatched base built from the same
 # configs (x86_64, ppc64 radix and hash, 120 s each: enough to attribute a splat), then the totals.
 # STRESS_SECS, STRESS_SECS_RT, STRESS_SECS_PPC, STRESS_BASE_SECS override the seconds.
+# The runs of make stress, one "VARIANT SECS SIDE" per line.
+long_runs() {
+	printf '%s\n' "x86_64 ${STRESS_SECS:-600} hp" "x86_64-rt ${STRESS_SECS_RT:-180} hp" \
+		"ppc64-radix ${STRESS_SECS_PPC:-300} hp" "ppc64-hash ${STRESS_SECS_PPC:-300} hp" \
+		"x86_64 ${STRESS_BASE_SECS:-120} base" "ppc64-radix ${STRESS_BASE_SECS:-120} base" \
+		"ppc64-hash ${STRESS_BASE_SECS:-120} base"
+}
+
 all() {
-	local t0 fails=0 v secs side r k
+	local t0 fails=0 v secs side r k runs
 	t0=$(now)
-	local runs=("x86_64 ${STRESS_SECS:-600} hp" "x86_64-rt ${STRESS_SECS_RT:-180} hp"
-		"ppc64-radix ${STRESS_SECS_PPC:-300} hp" "ppc64-hash ${STRESS_SECS_PPC:-300} hp"
-		"x86_64 ${STRESS_BASE_SECS:-120} base" "ppc64-radix ${STRESS_BASE_SECS:-120} base"
-		"ppc64-hash ${STRESS_BASE_SECS:-120} base")
+	mapfile -t runs < <(long_runs)
 	for k in "x86_64 hp" "x86_64-rt hp" "ppc64 hp" "x86_64 base" "ppc64 base"; do
 		read -r v side <<<"$k"
 		"$TOP/scripts/kunit.sh" build "$v" "$side"
@@ -210,5 +217,6 @@ case "${1:-}" in
 build) build "${2:?arch}" ;;
 run) run "${2:?variant}" "${3:?seconds}" "${4:-hp}" ;;
 all) all ;;
-*) echo "usage: $0 build ARCH | run VARIANT SECS [base] | all" >&2; exit 2 ;;
+totals) mapfile -t runs < <(long_runs) && totals "${runs[@]}" ;;
+*) echo "usage: $0 build ARCH | run VARIANT SECS [base] | all | totals" >&2; exit 2 ;;
 esac
