@@ -7,7 +7,7 @@
 #   make stress     the long guest stress on every kernel, the series and the unpatched base
 #   make bench      A/B benchmarks, unpatched base vs series, interleaved boots (results/bench)
 #   make bench-scale  fork+exit and IPIs per exit against vCPUs, 2 to 64 (single-threaded TCG, and
-#                     the instruction count clock at 64)
+#                     the instruction count clock at 8, 16, 32 and 64)
 #   make bench-holders  which functions send and take the IPIs of an exit (function profiler kernels)
 #
 # Pieces:  setup base apply export verify kunit litmus clean

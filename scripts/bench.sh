@@ -33,8 +33,9 @@
 #   bench.sh icount-scale [VARIANT:SMP...] fork+exit and IPIs per exit at many vCPUs under the
 #                                  instruction count clock (default: 8, 16, 32, 64 on x86_64 and
 #                                  ppc64 radix), then scale-report
-#   bench.sh scale-report          scale.csv, scale-fork.csv, scale.md, scale-ipis-VARIANT.png and
-#                                  scale-fork-VARIANT.png: IPIs per exit and fork+exit against
+#   bench.sh scale-report          scale.csv, scale-fork.csv, scale.md, scale-ipis-VARIANT.png,
+#                                  scale-fork-VARIANT.png (wall clock) and
+#                                  scale-fork-icount-VARIANT.png: IPIs per exit and fork+exit against
 #                                  vCPUs, from the scale-*, icount-*-smp* directories and
 #                                  ipis-summary.csv
 #
@@ -299,7 +300,7 @@ images_summary() {
 images_reparse() {
 	local out=$1 log n r hdr
 	[ -f "$out/summary.txt" ] || die "no $out/summary.txt"
-	hdr=$(grep '^#' "$out/summary.txt")
+	hdr=$(grep '^#' "$out/summary.txt" || true)
 	: >"$out/results.txt"
 	for log in "$out"/*-[0-9]*.log; do
 		n=$(basename "$log" .log) r=${n##*-} n=${n%-*}
@@ -340,7 +341,7 @@ images() {
 		rm -f "$out/failed.txt" "$out/summary.txt" "$out"/*-[0-9]*.log
 	else
 		# The earlier calls' header lines say how their rounds ran; images_summary rewrites the file.
-		hdr=$(grep '^#' "$out/summary.txt" 2>/dev/null)
+		hdr=$(grep '^#' "$out/summary.txt" 2>/dev/null || true)
 	fi
 	QEMU_EXTRA=(-initrd "$BUILD/guest/$arch/bench.cpio" "${IMAGES_QEMU[@]}")
 	local names=() imgs=() pids=() i
@@ -699,7 +700,8 @@ has_pair() {
 # host, so base and series boot side by side (IMAGES_CONCURRENT), one per host core. x86_64 gets
 # lpj=4000000, the loops per jiffy of icount's 1 GHz TSC at HZ=250, so that no CPU calibrates its
 # delay loop at boot (the same preset for both kernels). BENCH_PAIRS
-# rounds per VARIANT:SMP (default 8, 16, 32 and 64 vCPUs on both arches, about 75 minutes here;
+# rounds per VARIANT:SMP (default 8, 16, 32 and 64 vCPUs on both arches, about two hours here:
+# 83 minutes for 8-32 beside other work, 22 and 11 for x86_64 and ppc64 at 64;
 # a round of x86_64:64 takes about 4 minutes with both cores busy, of ppc64-radix:64 about 2),
 # results/bench/icount-VARIANT-smpSMP/; boots hit by qemu's icount timer bug fail and add no numbers
 # (they hang until BOOT_TIMEOUT_SCALE, here 900 s: a 64-vCPU boot took 230 s with a host core to
@@ -843,7 +845,7 @@ scale_report() {
 			set ylabel 'fork+exit per second'; set logscale y 2;
 			plot '$f' using 1:2 with linespoints title 'unpatched', '' using 1:3 with linespoints title 'series',
 			'' using 1:7 with linespoints title 'unpatched, pinned', '' using 1:8 with linespoints title 'series, pinned';
-			set ylabel 'series / unpatched'; $yr;
+			set ylabel 'series / unpatched'; $yr; set key below;
 			plot '$f' using 1:4:5:6 with yerrorlines title 'unpinned (median, per-pair range)',
 			'' using 1:9:10:11 with yerrorlines title 'pinned', 1 notitle lc rgb 'gray';
 			unset multiplot" || die "gnuplot failed on $f"

@@ -190,7 +190,15 @@ totals() {
 		read -r v secs side <<<"$r"
 		[ "$side" = hp ] || continue
 		f=$RESULTS/stress/$v-hp-${secs}s.summary
-		[ -f "$f" ] || continue
+		if [ ! -f "$f" ]; then
+			echo "note: no $f (run '$0 run $v $secs'); not counted" >&2
+			continue
+		fi
+		# A summary is written for a failed run too: count only runs whose guest saw no failure.
+		if [ "$(field "$(cat "$f")" kunit_failures)" != 0 ] || [ "$(field "$(cat "$f")" bad_exits)" != 0 ]; then
+			echo "note: $f records failures; not counted" >&2
+			continue
+		fi
 		arch=${v%%-*}
 		mins[$arch]=$((${mins[$arch]:-0} + secs))
 		hot[$arch]=$((${hot[$arch]:-0} + $(field "$(cat "$f")" hotplug_cycles)))
