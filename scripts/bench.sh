@@ -17,7 +17,11 @@
 #                                  measurements whatever BENCH_SECS says); IMAGES_CONCURRENT=1:
 #                                  the images of a round boot at the same time instead of one
 #                                  after the other (with ACCEL=tcg,thread=single each qemu keeps
-#                                  one host core busy: two images share a slow host alike)
+#                                  one host core busy: two images share a slow host alike);
+#                                  IMAGES_ALTERNATE=1: reverse the boot order in even rounds
+#   bench.sh images-ratios OUTDIR BASE SERIES
+#                                  per-round ratios of an images run (ratios.txt) and per row their
+#                                  median, range and geometric mean with a 95% confidence interval
 #   bench.sh icount [VARIANT...]   fork+exit at -smp 2 and context switch (one pair) at -smp 1 of
 #                                  base and series under qemu's instruction count clock (-icount):
 #                                  guest time is emulated instructions, so the rate measures path
@@ -27,6 +31,8 @@
 #   bench.sh holders [VARIANT:SMP...] which functions send and take the IPIs of an exit, counted
 #                                  by the function profiler on -trace kernels (see holders())
 #   bench.sh holders-report        holders.csv, holders.md from the holders-* directories
+#   bench.sh pairs                 many interleaved pairs of the x86_64 rows a few pairs cannot
+#                                  resolve: fork+exit at 2 vCPUs, context switch at 4 (see pairs())
 #   bench.sh scancost [VARIANT:SMP...] the path length of __mmdrop() and of its scan against vCPUs,
 #                                  -trace kernels under -icount (see scancost())
 #   bench.sh scancost-report       scancost.csv, scancost.md from the scancost-* directories
@@ -276,7 +282,8 @@ images_parse() {
 			for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
 			# Pinned fork-* workers are a row of their own (fork-exit,pin).
 			if (f["pin"] == 1) f["mode"] = f["mode"] ",pin"
-			print k, r, f["mode"], f["ops_per_sec"]
+			# The task count is a fifth field: a context switch row is MODE:TASKS (see images_row).
+			print k, r, f["mode"], f["ops_per_sec"], f["tasks"]
 			for (x in ns) if (calls[x] > 0) print k, r, "ns:" f["mode"] ":" x, ns[x] / calls[x]
 			if (f["mode"] == "exit-ipis") {
 				for (x in rows) if (v["after " x] - v["before " x] > 0)
@@ -286,10 +293,15 @@ images_parse() {
 			delete rows; delete calls; delete ns }' "$3"
 }
 
+# images_row: the awk expression naming the row of a results.txt line: the mode, and for context
+# switch modes, whose runs differ in their number of pairs, MODE:TASKS (older results.txt files
+# have no task field).
+images_row='($3 ~ /^cs-/ && NF >= 5 ? $3 ":" $5 : $3)'
+
 # images_summary OUTDIR: summary.txt (median, min, max per image and row) from results.txt.
 images_summary() {
-	sort -k1,1 -k3,3 -k4,4g "$1/results.txt" | awk '
-		{ key = $1 " " $3; v[key, ++n[key]] = $4 }
+	sort -k1,1 -k3,3 -k5,5n -k4,4g "$1/results.txt" | awk '
+		{ key = $1 " " '"$images_row"'; v[key, ++n[key]] = $4 }
 		END { for (k in n) { c = n[k]; m = (c % 2) ? v[k, (c + 1) / 2] : (v[k, c / 2] + v[k, c / 2 + 1]) / 2
 			printf "%s n=%d median=%.2f min=%s max=%s\n", k, c, m, v[k, 1], v[k, c] } }' |
 		sort -k2,2 -k1,1 >"$1/summary.txt"
@@ -309,6 +321,40 @@ images_reparse() {
 	done
 	images_summary "$out"
 	echo "$hdr" >>"$out/summary.txt"
+}
+
+# images_ratios OUTDIR BASE SERIES: per-round ratios SERIES/BASE of every row in OUTDIR/results.txt
+# (rounds where both kernels gave the row) to OUTDIR/ratios.txt, and per row the ratio of the
+# medians, the median and range of the per-round ratios, and their geometric mean with a 95%
+# confidence interval (t distribution of the log ratios; the pairs are independent boots).
+images_ratios() {
+	local out=$1 a=$2 b=$3
+	[ -s "$out/results.txt" ] || die "no $out/results.txt"
+	awk -v a="$a" -v b="$b" '
+		$1 == a { va['"$images_row"', $2] = $4 }
+		$1 == b { vb['"$images_row"', $2] = $4 }
+		END { for (k in va) if (k in vb) { split(k, p, SUBSEP); printf "%s %d %s %s %.4f\n", p[1], p[2], va[k], vb[k], vb[k] / va[k] } }' \
+		"$out/results.txt" | sort -k1,1 -k2,2n >"$out/ratios.txt"
+	[ -s "$out/ratios.txt" ] || die "no round in $out/results.txt has both $a and $b"
+	echo "| row | pairs | $a median | $b median | ratio of medians | per-pair ratios: median (min-max) | geometric mean [95% CI] |"
+	echo "|---|---|---|---|---|---|---|"
+	local row
+	for row in $(cut -d' ' -f1 "$out/ratios.txt" | sort -u); do
+		awk -v row="$row" '
+			function med(x, n,   i, j, t) {
+				for (i = 2; i <= n; i++) { t = x[i]; for (j = i - 1; j >= 1 && x[j] > t; j--) x[j + 1] = x[j]; x[j + 1] = t }
+				return (n % 2) ? x[(n + 1) / 2] : (x[n / 2] + x[n / 2 + 1]) / 2 }
+			# Two-sided 95% t quantiles for 1-30 degrees of freedom; 1.96 beyond.
+			function tq(df) { split("12.706 4.303 3.182 2.776 2.571 2.447 2.365 2.306 2.262 2.228 2.201 2.179 2.160 2.145 2.131 2.120 2.110 2.101 2.093 2.086 2.080 2.074 2.069 2.064 2.060 2.056 2.052 2.048 2.045 2.042", q, " ")
+				return df <= 30 ? q[df] : (df <= 60 ? 2.000 : 1.960) }
+			$1 == row { n++; x[n] = $3; y[n] = $4; r[n] = $5; l = log($5); s += l; ss += l * l
+				if (n == 1 || $5 < lo) lo = $5; if (n == 1 || $5 > hi) hi = $5 }
+			END { ma = med(x, n); mb = med(y, n); mr = med(r, n); m = s / n
+				ci = "-"
+				if (n > 1) { sd = sqrt((ss - n * m * m) / (n - 1)); h = tq(n - 1) * sd / sqrt(n)
+					ci = sprintf("[%.3f, %.3f]", exp(m - h), exp(m + h)) }
+				printf "| %s | %d | %.1f | %.1f | %.3f | %.3f (%.3f-%.3f) | %.3f %s |\n", row, n, ma, mb, mb / ma, mr, lo, hi, exp(m), ci }' "$out/ratios.txt"
+	done
 }
 
 # images_boot VARIANT SMP RUNS NAME IMAGE LOG: one boot of images(); fails on a failed boot, a
@@ -344,7 +390,7 @@ images() {
 		hdr=$(grep '^#' "$out/summary.txt" 2>/dev/null || true)
 	fi
 	QEMU_EXTRA=(-initrd "$BUILD/guest/$arch/bench.cpio" "${IMAGES_QEMU[@]}")
-	local names=() imgs=() pids=() i
+	local names=() imgs=() pids=() order=() i
 	for img in "$@"; do
 		# LABEL=IMAGE names the image in the results; by default its file name.
 		if [[ $img == *=* ]]; then names+=("${img%%=*}") imgs+=("${img#*=}"); else names+=("$(basename "$img")") imgs+=("$img"); fi
@@ -359,7 +405,14 @@ images() {
 				pids+=($!)
 			done
 		fi
-		for i in "${!imgs[@]}"; do
+		order=("${!imgs[@]}")
+		# IMAGES_ALTERNATE=1 boots the images in reverse order in even rounds (A B, B A, ...), so
+		# that a drift of the host within a round falls on both kernels alike.
+		if [ "${IMAGES_ALTERNATE:-0}" = 1 ] && [ $((r % 2)) = 0 ]; then
+			order=()
+			for ((i = ${#imgs[@]} - 1; i >= 0; i--)); do order+=("$i"); done
+		fi
+		for i in "${order[@]}"; do
 			n=${names[$i]} log=$out/${names[$i]}-$r.log
 			if [ "${IMAGES_CONCURRENT:-0}" = 1 ]; then
 				wait "${pids[$i]}"
@@ -380,6 +433,7 @@ images() {
 	images_summary "$out"
 	local how=interleaved
 	[ "${IMAGES_CONCURRENT:-0}" = 1 ] && how="concurrent (IMAGES_CONCURRENT=1)"
+	[ "${IMAGES_ALTERNATE:-0}" = 1 ] && how="interleaved, order reversed in even rounds (IMAGES_ALTERNATE=1)"
 	{
 		[ -z "$hdr" ] || echo "$hdr"
 		echo "# bench.sh images $variant $smp $rounds '$runs' ${*//$TOP\//}"
@@ -516,6 +570,24 @@ build_trace() {
 		"$TOP/scripts/kunit.sh" build "$arch-trace" base
 		built+=("$arch")
 	done
+}
+
+# pairs: the rows that a few boot pairs cannot resolve, with many pairs (make bench-pairs): x86_64
+# fork+exit at 2 vCPUs (BENCH_PAIRS_FORK rounds, default 100, 5 s per boot: one boot takes about 8
+# s) and x86_64 context switch with 1 and 2 task pairs at 4 vCPUs (BENCH_PAIRS_CS rounds, default
+# 30, 3 s per measurement); the boot order is reversed every other round. Each directory gets
+# tables.md: the per-pair ratios, their geometric mean and its 95% confidence interval.
+pairs() {
+	local base hp d
+	arch_vars x86_64
+	base=$(kdir x86_64-bench base)/$K_IMAGE hp=$(kdir x86_64-bench hp)/$K_IMAGE
+	[ -f "$base" ] && [ -f "$hp" ] || die "no x86_64 bench kernels; run 'scripts/bench.sh build'"
+	d=$OUT/pairs-fork-x86_64-smp2
+	IMAGES_ALTERNATE=1 SECS=5 images x86_64 2 "${BENCH_PAIRS_FORK:-100}" "fork-exit:2" "$d" base="$base" hp="$hp"
+	images_ratios "$d" base hp | tee "$d/tables.md"
+	d=$OUT/pairs-cs-x86_64-smp4
+	IMAGES_ALTERNATE=1 SECS=3 images x86_64 4 "${BENCH_PAIRS_CS:-30}" "cs-threads:1,2;cs-procs:1,2" "$d" base="$base" hp="$hp"
+	images_ratios "$d" base hp | tee "$d/tables.md"
 }
 
 # holders [VARIANT:SMP...]: who sends the IPIs of a process exit. The -trace kernels (the bench
@@ -861,6 +933,7 @@ scale_accel() {
 case "${1:-}" in
 build) build ;;
 holders) shift; holders "$@" ;;
+pairs) pairs ;;
 holders-report) holders_report ;;
 scale) shift; scale "$@" ;;
 icount-scale) shift; icount_scale "$@" ;;
@@ -874,8 +947,9 @@ images)
 	if [ "${IMAGES_ICOUNT:-0}" = 1 ]; then SECS=1 && icount_settings "${1:-}"; fi
 	images "$@" ;;
 images-reparse) images_reparse "${2:?outdir}" ;;
+images-ratios) images_ratios "${2:?outdir}" "${3:?base label}" "${4:?series label}" ;;
 run) shift; run "$@" ;;
 report) report ;;
 smoke) smoke "${2:?variant}" ;;
-*) echo "usage: $0 build | run [VARIANT...] | icount [VARIANT...] | scale [VARIANT:SMP...] | icount-scale [VARIANT:SMP...] | scale-report | scancost [VARIANT:SMP...] | scancost-report | holders [VARIANT:SMP...] | holders-report | report | smoke VARIANT | images VARIANT SMP ROUNDS RUNS OUTDIR [LABEL=]IMAGE..." >&2; exit 2 ;;
+*) echo "usage: $0 build | run [VARIANT...] | icount [VARIANT...] | scale [VARIANT:SMP...] | icount-scale [VARIANT:SMP...] | scale-report | scancost [VARIANT:SMP...] | scancost-report | holders [VARIANT:SMP...] | holders-report | pairs | report | smoke VARIANT | images VARIANT SMP ROUNDS RUNS OUTDIR [LABEL=]IMAGE... | images-ratios OUTDIR BASE SERIES" >&2; exit 2 ;;
 esac
