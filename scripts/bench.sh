@@ -344,9 +344,10 @@ images_ratios() {
 			function med(x, n,   i, j, t) {
 				for (i = 2; i <= n; i++) { t = x[i]; for (j = i - 1; j >= 1 && x[j] > t; j--) x[j + 1] = x[j]; x[j + 1] = t }
 				return (n % 2) ? x[(n + 1) / 2] : (x[n / 2] + x[n / 2 + 1]) / 2 }
-			# Two-sided 95% t quantiles for 1-30 degrees of freedom; 1.96 beyond.
+			# Two-sided 95% t quantiles for 1-30 degrees of freedom; above 30 that of the next lower of 30, 60
+			# and 120 degrees (a slightly wider interval).
 			function tq(df) { split("12.706 4.303 3.182 2.776 2.571 2.447 2.365 2.306 2.262 2.228 2.201 2.179 2.160 2.145 2.131 2.120 2.110 2.101 2.093 2.086 2.080 2.074 2.069 2.064 2.060 2.056 2.052 2.048 2.045 2.042", q, " ")
-				return df <= 30 ? q[df] : (df <= 60 ? 2.000 : 1.960) }
+				return df <= 30 ? q[df] : (df <= 60 ? 2.042 : (df <= 120 ? 2.000 : 1.980)) }
 			$1 == row { n++; x[n] = $3; y[n] = $4; r[n] = $5; l = log($5); s += l; ss += l * l
 				if (n == 1 || $5 < lo) lo = $5; if (n == 1 || $5 > hi) hi = $5 }
 			END { ma = med(x, n); mb = med(y, n); mr = med(r, n); m = s / n
