@@ -824,7 +824,9 @@ scale_report() {
 							f["base", "max"] "," f["hp", "n"] "," f["hp", "median"] "," f["hp", "min"] "," f["hp", "max"] "," src }' "$d/summary.txt"
 			done
 			[ ! -f "$OUT/ipis-summary.csv" ] || awk -F, 'NR > 1 && ($3 == "CAL/interrupts" || $3 == "16/IPI-0") {
-				print "2," $1 "," $2 "," $3 "," $4 "," $5 "," $6 "," $7 "," $4 "," $8 "," $9 "," $10 ",run -accel tcg" }' "$OUT/ipis-summary.csv"
+				# Python writes CR LF. Columns 11 and 12 (when present): the boots of base and series.
+				sub(/\r$/, ""); nb = (NF >= 12) ? $11 : $4; nh = (NF >= 12) ? $12 : $4
+				print "2," $1 "," $2 "," $3 "," nb "," $5 "," $6 "," $7 "," nh "," $8 "," $9 "," $10 ",run -accel tcg" }' "$OUT/ipis-summary.csv"
 		} | sort -t, -k1,1n | awk -F, '!seen[$2, $3]++ { sub(/^[12],/, ""); print }' | sort -t, -k1,1 -k2,2n
 	} >"$OUT/scale.csv"
 	{
