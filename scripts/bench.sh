@@ -296,6 +296,7 @@ images_parse() {
 # images_row: the awk expression naming the row of a results.txt line: the mode, and for context
 # switch modes, whose runs differ in their number of pairs, MODE:TASKS (older results.txt files
 # have no task field).
+# shellcheck disable=SC2016 # awk code, expanded by awk
 images_row='($3 ~ /^cs-/ && NF >= 5 ? $3 ":" $5 : $3)'
 
 # images_summary OUTDIR: summary.txt (median, min, max per image and row) from results.txt.
