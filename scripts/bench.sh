@@ -580,16 +580,18 @@ build_trace() {
 # 30, 3 s per measurement); the boot order is reversed every other round. Each directory gets
 # tables.md: the per-pair ratios, their geometric mean and its 95% confidence interval.
 pairs() {
-	local base hp d
+	local base hp d rc=0
 	arch_vars x86_64
 	base=$(kdir x86_64-bench base)/$K_IMAGE hp=$(kdir x86_64-bench hp)/$K_IMAGE
 	[ -f "$base" ] && [ -f "$hp" ] || die "no x86_64 bench kernels; run 'scripts/bench.sh build'"
+	# A failed boot (listed in failed.txt) fails the command, after the ratios of the other rounds.
 	d=$OUT/pairs-fork-x86_64-smp2
-	IMAGES_ALTERNATE=1 SECS=5 images x86_64 2 "${BENCH_PAIRS_FORK:-100}" "fork-exit:2" "$d" base="$base" hp="$hp"
+	IMAGES_ALTERNATE=1 SECS=5 images x86_64 2 "${BENCH_PAIRS_FORK:-100}" "fork-exit:2" "$d" base="$base" hp="$hp" || rc=1
 	images_ratios "$d" base hp | tee "$d/tables.md"
 	d=$OUT/pairs-cs-x86_64-smp4
-	IMAGES_ALTERNATE=1 SECS=3 images x86_64 4 "${BENCH_PAIRS_CS:-30}" "cs-threads:1,2;cs-procs:1,2" "$d" base="$base" hp="$hp"
+	IMAGES_ALTERNATE=1 SECS=3 images x86_64 4 "${BENCH_PAIRS_CS:-30}" "cs-threads:1,2;cs-procs:1,2" "$d" base="$base" hp="$hp" || rc=1
 	images_ratios "$d" base hp | tee "$d/tables.md"
+	return "$rc"
 }
 
 # holders [VARIANT:SMP...]: who sends the IPIs of a process exit. The -trace kernels (the bench
