@@ -70,7 +70,7 @@ i386 | arm64 | arm | riscv64 | s390)
 	# of this arch; the arch's touched headers come in through them.
 	# Not the files of the arch's other word size or platform.
 	skip='^arch/arm/mach-rpc/'
-	[ "$name" = sparc64 ] && skip='^arch/sparc/kernel/(leon_smp|sun4d_smp|sun4m_smp|traps_32)\.c$'
+	[ "$name" = sparc64 ] && skip='^arch/sparc/(kernel/(leon_smp|sun4d_smp|sun4m_smp|traps_32)|mm/fault_32)\.c$'
 	[ "$name" = sparc32 ] && skip='^arch/sparc/kernel/.*_64\.c$'
 	mapfile -t targets < <(echo "$touched" | grep -E "^(kernel|fs|arch/$a)/.*\.c$" |
 		grep -v -E "$skip" | sed 's/\.c$/.o/')
