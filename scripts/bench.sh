@@ -337,8 +337,8 @@ images_ratios() {
 		END { for (k in va) if (k in vb) { split(k, p, SUBSEP); printf "%s %d %s %s %.4f\n", p[1], p[2], va[k], vb[k], vb[k] / va[k] } }' \
 		"$out/results.txt" | sort -k1,1 -k2,2n >"$out/ratios.txt"
 	[ -s "$out/ratios.txt" ] || die "no round in $out/results.txt has both $a and $b"
-	echo "| row | pairs | $a median | $b median | ratio of medians | per-pair ratios: median (min-max) | geometric mean [95% CI] |"
-	echo "|---|---|---|---|---|---|---|"
+	echo "| row | pairs | $a median | $b median | ratio of medians | per-pair ratios: median (min-max) | geometric mean [95% CI] | pairs below 1.0 | sign test p, Wilcoxon p |"
+	echo "|---|---|---|---|---|---|---|---|---|"
 	local row
 	for row in $(cut -d' ' -f1 "$out/ratios.txt" | sort -u); do
 		awk -v row="$row" '
@@ -349,13 +349,36 @@ images_ratios() {
 			# and 120 degrees (a slightly wider interval).
 			function tq(df) { split("12.706 4.303 3.182 2.776 2.571 2.447 2.365 2.306 2.262 2.228 2.201 2.179 2.160 2.145 2.131 2.120 2.110 2.101 2.093 2.086 2.080 2.074 2.069 2.064 2.060 2.056 2.052 2.048 2.045 2.042", q, " ")
 				return df <= 30 ? q[df] : (df <= 60 ? 2.042 : (df <= 120 ? 2.000 : 1.980)) }
+			# Two-sided sign test of the pairs below and above 1.0 (exact binomial).
+			function signp(k, n,   i, t, lc) { t = 0
+				for (i = 0; i <= k; i++) { lc = lgam(n + 1) - lgam(i + 1) - lgam(n - i + 1); t += exp(lc - n * log(2)) }
+				return (2 * t > 1) ? 1 : 2 * t }
+			function lgam(x,   t) { t = 0; while (x > 1) { x--; t += log(x) } return t }
+			# Two-sided Wilcoxon signed-rank test of the log ratios (normal approximation, mean ranks
+			# for ties, pairs at exactly 1.0 left out).
+			function wilcoxp(   i, j, t, m, w, mu, sd, z) { m = 0
+				for (i = 1; i <= n; i++) if (r[i] != 1) { m++; d[m] = log(r[i]); a[m] = d[m] < 0 ? -d[m] : d[m] }
+				if (m == 0) return 1
+				for (i = 1; i <= m; i++) { t = 0; j = 0
+					for (k = 1; k <= m; k++) { if (a[k] < a[i]) t++; else if (a[k] == a[i]) j++ }
+					rk[i] = t + (j + 1) / 2 }
+				w = 0; for (i = 1; i <= m; i++) if (d[i] > 0) w += rk[i]
+				mu = m * (m + 1) / 4; sd = sqrt(m * (m + 1) * (2 * m + 1) / 24); z = (w - mu) / sd
+				if (z < 0) z = -z
+				return erfc(z / sqrt(2)) }
+			# erfc, Numerical Recipes erfcc (fractional error below 1.2e-7).
+			function erfc(x,   t, y) { t = 1 / (1 + 0.5 * x)
+				y = t * exp(-x * x - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))))
+				return y }
 			$1 == row { n++; x[n] = $3; y[n] = $4; r[n] = $5; l = log($5); s += l; ss += l * l
+				if ($5 < 1) below++; else if ($5 > 1) above++
 				if (n == 1 || $5 < lo) lo = $5; if (n == 1 || $5 > hi) hi = $5 }
-			END { ma = med(x, n); mb = med(y, n); mr = med(r, n); m = s / n
+			END { ma = med(x, n); mb = med(y, n); wp = wilcoxp(); mr = med(r, n); m = s / n
 				ci = "-"
 				if (n > 1) { sd = sqrt((ss - n * m * m) / (n - 1)); h = tq(n - 1) * sd / sqrt(n)
 					ci = sprintf("[%.3f, %.3f]", exp(m - h), exp(m + h)) }
-				printf "| %s | %d | %.1f | %.1f | %.3f | %.3f (%.3f-%.3f) | %.3f %s |\n", row, n, ma, mb, mb / ma, mr, lo, hi, exp(m), ci }' "$out/ratios.txt"
+				k = below < above ? below : above
+				printf "| %s | %d | %.1f | %.1f | %.3f | %.3f (%.3f-%.3f) | %.3f %s | %d | %.2f, %.2f |\n", row, n, ma, mb, mb / ma, mr, lo, hi, exp(m), ci, below, signp(k, below + above), wp }' "$out/ratios.txt"
 	done
 }
 
