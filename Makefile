@@ -11,6 +11,9 @@
 #   make bench-holders  which functions send and take the IPIs of an exit (function profiler kernels)
 #   make bench-pairs  100 interleaved pairs of x86_64 fork+exit at 2 vCPUs and 30 of context switch at
 #                     4 vCPUs, ratios with 95% confidence intervals (about 45 minutes)
+#   make sparc64    sparc64 on qemu's sun4u (one CPU): KUnit, and the guest stress on the series
+#                   and on the unpatched base (the MMU code of patch 3 there; 5 minutes, 16 with
+#                   the two kernels built cold)
 #
 # Pieces:  setup base apply export verify kunit litmus clean
 # Knobs:   KSRC=/path/to/linux  ACCEL=kvm  JOBS=N  BOOT_TIMEOUT=secs  FORCE=1 (apply over local work)
@@ -18,7 +21,7 @@
 SHELL := /bin/bash
 S := scripts
 .DEFAULT_GOAL := all
-.PHONY: all check stress bench bench-scale bench-holders bench-pairs setup base apply export verify kunit litmus clean
+.PHONY: all check stress bench bench-scale bench-holders bench-pairs sparc64 setup base apply export verify kunit litmus clean
 
 all:
 	@$(S)/main.sh
@@ -40,6 +43,9 @@ bench-holders: apply
 
 bench-pairs: apply
 	@$(S)/bench.sh build && $(S)/bench.sh pairs
+
+sparc64: apply
+	@$(S)/setup.sh sparc64 && $(S)/stress.sh sparc64
 
 litmus: apply
 	@$(S)/litmus.sh fetch && $(S)/litmus.sh run

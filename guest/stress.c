@@ -62,7 +62,9 @@
  *
  * With stress.selftests=1 every executable in /selftests/ is run first, one
  * at a time, with a 120 s limit; after each "SELFTEST: <name> rc=<rc>" is
- * printed (rc=-1 on a signal or the timeout).
+ * printed (rc=-1 on a signal or the timeout). With stress.poweroff=1 the
+ * guest powers off at the end instead of rebooting (sparc64 under qemu,
+ * whose reboot through the firmware fails).
  *
  * Kernel configuration: PROC_FS, SYSFS, TMPFS, SMP, FUTEX; HOTPLUG_CPU for
  * the hotplug worker; MEMBARRIER; MODULES for the modprobe helper (NET for
@@ -1147,6 +1149,6 @@ int main(int argc, char **argv)
 	snprintf(buf, sizeof(buf), " thp_full_scans=%ld thp_collapsed=%ld", full_scans, collapsed);
 	print_counts("done secs", secs, buf);
 	sync();
-	reboot(RB_AUTOBOOT);
+	reboot(cmdline_long("stress.poweroff=", 0) == 1 ? RB_POWER_OFF : RB_AUTOBOOT);
 	return 0;
 }

@@ -107,7 +107,9 @@ arch_vars() {
 		K_ARCH=x86_64 K_CROSS= K_IMAGE=arch/x86/boot/bzImage K_QEMU=qemu-system-x86_64 ;;
 	ppc64)
 		K_ARCH=powerpc K_CROSS=powerpc64-linux-gnu- K_IMAGE=vmlinux K_QEMU=qemu-system-ppc64 ;;
-	*) die "unknown arch '$1' (x86_64 or ppc64)" ;;
+	sparc64)
+		K_ARCH=sparc K_CROSS=sparc64-linux-gnu- K_IMAGE=arch/sparc/boot/image K_QEMU=qemu-system-sparc64 ;;
+	*) die "unknown arch '$1' (x86_64, ppc64 or sparc64)" ;;
 	esac
 }
 
@@ -116,8 +118,8 @@ ACCEL=${ACCEL:-tcg}
 QEMU_EXTRA=()
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
 
-# qemu command line for a boot variant: x86_64, x86_64-rt, ppc64-radix, ppc64-hash. Prints one arg
-# per line.
+# qemu command line for a boot variant: x86_64, x86_64-rt, ppc64-radix, ppc64-hash, sparc64 (qemu's
+# sun4u has one CPU: SMP is ignored). Prints one arg per line.
 qemu_args() {
 	local variant=$1 image=$2 append=$3 smp=${4:-4}
 	case "$variant" in
@@ -130,9 +132,15 @@ qemu_args() {
 		printf '%s\n' qemu-system-ppc64 -accel "$ACCEL" -M pseries -cpu power9 -m 1024 -smp "$smp" \
 			-nodefaults -nographic -no-reboot -serial stdio -kernel "$image" \
 			-append "console=hvc0 $append" ;;
+	sparc64)
+		printf '%s\n' qemu-system-sparc64 -accel "$ACCEL" -M sun4u -m 1024 -smp 1 -nographic \
+			-no-reboot -kernel "$image" -append "console=ttyS0 $append" ;;
 	*) die "unknown boot variant '$variant'" ;;
 	esac
 }
+
+# vCPUs a boot variant runs with when asked for SMP (sun4u: 1).
+variant_smp() { [ "$1" = sparc64 ] && echo 1 || echo "$2"; }
 
 # Boot a kernel under qemu with a hard timeout, console to $log. Fails on timeout, printing the
 # console tail.

@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages the harness needs (idempotent: nothing is done when all are present).
+#
+#   setup.sh            what make, make check, make stress and make bench need
+#   setup.sh sparc64    and what make sparc64 needs besides (qemu's sparc64, a static sparc64 libc)
 source "$(dirname "$0")/lib.sh"
 
 PKGS=(
@@ -12,6 +15,11 @@ PKGS=(
 	gcc-hppa-linux-gnu gcc-sh4-linux-gnu gcc-sparc64-linux-gnu
 	b4 debian-archive-keyring python3-ply python3-git gnuplot-nox
 )
+case "${1:-}" in
+'') ;;
+sparc64) PKGS+=(qemu-system-sparc libc6-dev-sparc64-cross) ;;
+*) die "unknown package set '$1' (none, or sparc64)" ;;
+esac
 
 missing=()
 for p in "${PKGS[@]}"; do

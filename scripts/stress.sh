@@ -6,12 +6,16 @@
 # lazy_mm KUnit suite at runtime (kthread_use_mm() on a test mm) and khugepaged on short-lived
 # processes. See the top of guest/stress.c.
 #
-#   stress.sh build x86_64|ppc64             /init, bench, membarrier selftests, initramfs under
+#   stress.sh build x86_64|ppc64|sparc64     /init, bench, membarrier selftests, initramfs under
 #                                            build/guest/<arch>
 #   stress.sh run VARIANT SECS [base]        boot build/kunit-NAME (or build/base-NAME), -smp 4;
-#                                            VARIANT: x86_64 x86_64-rt ppc64-radix ppc64-hash
+#                                            VARIANT: x86_64 x86_64-rt ppc64-radix ppc64-hash, and
+#                                            sparc64 (one CPU, so no hotplug; make sparc64)
 #   stress.sh all                            make stress: the long runs on every kernel, the series
 #                                            and the unpatched base, then the per-arch totals
+#   stress.sh sparc64                        make sparc64: build the sparc64 KUnit kernels (series,
+#                                            base), boot KUnit, then the stress on both
+#                                            (STRESS_SECS_SPARC, STRESS_BASE_SECS: 120 s each)
 #   stress.sh totals                         the per-arch totals again, from the summaries in
 #                                            results/stress/ (after a run was repeated alone)
 #
@@ -25,7 +29,8 @@ cc_for() {
 	case "$1" in
 	x86_64) echo gcc ;;
 	ppc64) echo powerpc64-linux-gnu-gcc ;;
-	*) die "unknown arch '$1' (x86_64 or ppc64)" ;;
+	sparc64) echo sparc64-linux-gnu-gcc ;;
+	*) die "unknown arch '$1' (x86_64, ppc64 or sparc64)" ;;
 	esac
 }
 
@@ -88,13 +93,16 @@ run() {
 	# The kernel's configuration, as a defconfig, next to its results.
 	make -s -C "$(kdir "$name" "$side")" ARCH="$K_ARCH" CROSS_COMPILE="$K_CROSS" savedefconfig >/dev/null 2>&1 &&
 		cp "$(kdir "$name" "$side")/defconfig" "$out/configs/$name-$side.defconfig" 2>/dev/null || true
-	step "stress $variant ($side, -smp 4, $ACCEL, ${secs} s)"
+	step "stress $variant ($side, -smp $(variant_smp "$variant" 4), $ACCEL, ${secs} s)"
 	t0=$(now)
 	QEMU_EXTRA=(-initrd "$initrd")
+	# sparc64's reboot under qemu goes through the firmware and fails; it powers off.
+	local poweroff=
+	[ "$variant" = sparc64 ] && poweroff=" stress.poweroff=1"
 	local saved=$BOOT_TIMEOUT
 	BOOT_TIMEOUT=$((secs + BOOT_TIMEOUT))
 	qemu_boot "$variant" "$image" \
-		"rdinit=/init kunit.filter_glob=lazy_mm panic=-1 oops=panic stress.secs=$secs stress.selftests=1" "$log" ||
+		"rdinit=/init kunit.filter_glob=lazy_mm panic=-1 oops=panic stress.secs=$secs stress.selftests=1$poweroff" "$log" ||
 		{ BOOT_TIMEOUT=$saved; QEMU_EXTRA=(); no_splats "$variant" "$log" || true; return 1; }
 	BOOT_TIMEOUT=$saved
 	QEMU_EXTRA=()
@@ -110,7 +118,9 @@ run() {
 			[ "${v:-x}" = 0 ] || bad+=("$k=${v:-missing}")
 		done
 		# Things the series' kernels must have exercised (the base has no lazy_mm suite).
-		local must=(modprobe_execs umh_execs hotplug_cycles membarriers execs procs)
+		local must=(modprobe_execs umh_execs membarriers execs procs)
+		# sun4u has one CPU, nothing to take offline.
+		[ "$(variant_smp "$variant" 4)" = 1 ] || must+=(hotplug_cycles)
 		# qemu's pseries offers no 16 MiB pages to the hash MMU, and PREEMPT_RT has no THP.
 		case "$variant" in ppc64-hash | x86_64-rt) ;; *) must+=(thp_children) ;; esac
 		[ "$side" = hp ] && must+=(kunit_runs)
@@ -182,6 +192,21 @@ all() {
 	[ "$fails" = 0 ]
 }
 
+# make sparc64: qemu's sun4u has one CPU, so this checks the sparc64 MMU side of the series (its
+# switch_mm() to init_mm at every eviction, the switch back to a user mm after it), not the IPIs.
+sparc64() {
+	local t0 fails=0
+	t0=$(now)
+	"$TOP/scripts/kunit.sh" build sparc64
+	"$TOP/scripts/kunit.sh" build sparc64 base
+	"$TOP/scripts/kunit.sh" run sparc64 || fails=$((fails + 1))
+	build sparc64
+	run sparc64 "${STRESS_SECS_SPARC:-120}" hp || fails=$((fails + 1))
+	run sparc64 "${STRESS_BASE_SECS:-120}" base || fails=$((fails + 1))
+	echo "make sparc64: $(($(now) - t0)) s, $fails failed run(s)"
+	[ "$fails" = 0 ]
+}
+
 # Per-arch totals of the series' runs: guest-minutes, hotplug cycles, execs from kernel threads.
 totals() {
 	local r v secs side f arch
@@ -224,7 +249,8 @@ totals() {
 case "${1:-}" in
 build) build "${2:?arch}" ;;
 run) run "${2:?variant}" "${3:?seconds}" "${4:-hp}" ;;
+sparc64) sparc64 ;;
 all) all ;;
 totals) mapfile -t runs < <(long_runs) && totals "${runs[@]}" ;;
-*) echo "usage: $0 build ARCH | run VARIANT SECS [base] | all | totals" >&2; exit 2 ;;
+*) echo "usage: $0 build ARCH | run VARIANT SECS [base] | all | sparc64 | totals" >&2; exit 2 ;;
 esac
