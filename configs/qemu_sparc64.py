@@ -1,6 +1,7 @@
-# kunit.py --qemu_config for sparc64: qemu's sun4u (UltraSPARC IIi), the only sparc64 machine it
-# emulates, which has one CPU. The Sun "su" serial console, as the kernel's own sparc64 config.
-# No lockdep or KASAN here: the x86_64 kernel covers them; this one checks the sparc64 MMU code.
+# kunit.py --qemu_config for sparc64: qemu's sun4u (UltraSPARC IIi), which has one CPU. qemu's
+# sun4v machines have one CPU too and do not boot Linux without a hypervisor firmware image.
+# The Sun "su" serial console, as the kernel's own sparc64 config. No lockdep or KASAN here: the
+# x86_64 kernel covers them; this one checks the sparc64 MMU code.
 from ..qemu_config import QemuArchParams
 
 QEMU_ARCH = QemuArchParams(linux_arch='sparc',
