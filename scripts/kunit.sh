@@ -73,10 +73,8 @@ run() {
 	mkdir -p "$out"
 	step "kunit boot $variant (-smp $(variant_smp "$variant" 4), $ACCEL, timeout ${BOOT_TIMEOUT}s)"
 	t0=$(now)
-	# sparc64's reboot under qemu goes through the firmware and fails; it powers off.
-	local shutdown=reboot
-	[ "$variant" = sparc64 ] && shutdown=poweroff
-	qemu_boot "$variant" "$image" "kunit_shutdown=$shutdown panic=-1 oops=panic" "$out/$variant.log" ||
+	qemu_boot "$variant" "$image" "kunit_shutdown=$(variant_halt "$variant") panic=-1 oops=panic" \
+		"$out/$variant.log" ||
 		return 1
 	(cd "$TREE" && python3 tools/testing/kunit/kunit.py parse --json="$out/$variant.json" \
 		"$out/$variant.log") 2>&1 | sed "s#$TOP/##g" >"$out/$variant.txt" || true

@@ -142,6 +142,10 @@ qemu_args() {
 # vCPUs a boot variant runs with when asked for SMP (sun4u: 1).
 variant_smp() { [ "$1" = sparc64 ] && echo 1 || echo "$2"; }
 
+# How a boot variant's guest ends: reboot (qemu -no-reboot exits), or poweroff on sparc64, whose
+# reboot under qemu goes through the firmware, fails and panics.
+variant_halt() { [ "$1" = sparc64 ] && echo poweroff || echo reboot; }
+
 # Boot a kernel under qemu with a hard timeout, console to $log. Fails on timeout, printing the
 # console tail.
 qemu_boot() {

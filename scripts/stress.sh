@@ -96,9 +96,8 @@ run() {
 	step "stress $variant ($side, -smp $(variant_smp "$variant" 4), $ACCEL, ${secs} s)"
 	t0=$(now)
 	QEMU_EXTRA=(-initrd "$initrd")
-	# sparc64's reboot under qemu goes through the firmware and fails; it powers off.
 	local poweroff=
-	[ "$variant" = sparc64 ] && poweroff=" stress.poweroff=1"
+	[ "$(variant_halt "$variant")" = poweroff ] && poweroff=" stress.poweroff=1"
 	local saved=$BOOT_TIMEOUT
 	BOOT_TIMEOUT=$((secs + BOOT_TIMEOUT))
 	qemu_boot "$variant" "$image" \
