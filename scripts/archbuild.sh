@@ -9,20 +9,22 @@
 #                          use) and what the arch files below need (EFI), plus the arch files
 #                          the series touches that the configuration compiles; arm: the same
 #                          targets from multi_v5_defconfig;
-#                          alpha arm-smp arc mips openrisc parisc sh sparc32 sparc64 um: the C
-#                          files of kernel/ and fs/ the series touches and every file of the arch
-#                          that it touches, in a configuration that compiles them (SMP); an
-#                          object the configuration does not build fails
+#                          alpha arm-smp arc mips openrisc parisc sh sparc32 sparc64 um, and
+#                          hexagon loongarch with Debian's clang-19 (LLVM=-19; the kernel needs
+#                          LLVM 17, 18 for loongarch): the C files of kernel/ and fs/ the series
+#                          touches and every file of the arch that it touches, in a
+#                          configuration that compiles them (SMP); an object the configuration
+#                          does not build fails
 #
 # arm uses multi_v5_defconfig (ARMv5: no ASIDs, UP), the configuration with the deferred switch_mm()
 # that arch_lazy_mm_switch_to_init() completes; arm-smp (multi_v7_defconfig: SMP, ASIDs) builds
 # arch/arm/kernel/smp.c. Not covered: the RiscPC ecard driver (rpc_defconfig does not select
-# ARCH_RPC with this toolchain), and csky, hexagon, loongarch and xtensa (no Debian cross compiler
-# for Linux on this machine's release).
+# ARCH_RPC with this toolchain), and csky and xtensa (no Debian cross compiler for Linux on this
+# machine's release, and the kernel does not build them with clang).
 source "$(dirname "$0")/lib.sh"
 
 name=${1:?arch}
-enable=() expect=()
+enable=() expect=() llvm=
 case "$name" in
 # cfg=small: allnoconfig + configs/bisect.config + the arch's "small" lines. Cheaper than the
 # defconfigs (cold, in make check: s390 85 s on a machine a third slower than the one where its
@@ -43,9 +45,18 @@ sh) a=sh cross=sh4-linux-gnu- cfg=shx3_defconfig ;;
 sparc32) a=sparc cross=sparc64-linux-gnu- cfg=sparc32_defconfig enable=(SMP SPARC_LEON) ;;
 sparc64) a=sparc cross=sparc64-linux-gnu- cfg=sparc64_defconfig ;;
 um) a=um cross= cfg=defconfig enable=(SMP) ;;
-*) die "unknown arch '$name' (i386 arm64 arm riscv64 s390 alpha arm-smp arc mips openrisc parisc sh sparc32 sparc64 um)" ;;
+# LLVM only: comet_defconfig (SMP), loongson64_defconfig.
+hexagon) a=hexagon cross= llvm=-19 cfg=defconfig ;;
+loongarch) a=loongarch cross= llvm=-19 cfg=defconfig ;;
+*) die "unknown arch '$name' (i386 arm64 arm riscv64 s390 alpha arm-smp arc mips openrisc parisc sh sparc32 sparc64 um hexagon loongarch)" ;;
 esac
-need "${cross}gcc" ccache
+if [ -n "$llvm" ]; then
+	need "clang$llvm" "ld.lld$llvm" "llvm-ar$llvm" ccache
+	cc=(LLVM="$llvm" CC="ccache clang$llvm")
+else
+	need "${cross}gcc" ccache
+	cc=(CROSS_COMPILE="$cross" CC="ccache ${cross}gcc")
+fi
 require_tree
 out=$BUILD/arch-$name
 log=$BUILD/logs/arch-$name.log
@@ -74,6 +85,9 @@ i386 | arm64 | arm | riscv64 | s390)
 	[ "$name" = sparc32 ] && skip='^arch/sparc/kernel/.*_64\.c$'
 	mapfile -t targets < <(echo "$touched" | grep -E "^(kernel|fs|arch/$a)/.*\.c$" |
 		grep -v -E "$skip" | sed 's/\.c$/.o/')
+	# hexagon's touched pgalloc.h: pmd_populate_kernel() is compiled where the kernel's page
+	# tables grow (__pte_alloc_kernel()).
+	[ "$name" = hexagon ] && targets+=(mm/memory.o)
 	;;
 esac
 sub=()
@@ -82,7 +96,7 @@ sub=()
 build() {
 	local tree=$1 o=$2 l=$3
 	shift 3
-	mk() { make -s -C "$tree" O="$o" ARCH="$a" "${sub[@]}" CROSS_COMPILE="$cross" CC="ccache ${cross}gcc" -j"$JOBS" "$@"; }
+	mk() { make -s -C "$tree" O="$o" ARCH="$a" "${sub[@]}" "${cc[@]}" -j"$JOBS" "$@"; }
 	mkdir -p "$o"
 	# Without debug info: -g changes no diagnostic, and several defconfigs ask for it (arm's
 	# multi_v5 and multi_v7, alpha's defconfig).

@@ -83,8 +83,9 @@ if [ "$applied" = 1 ]; then
 	for a in i386 arm64 arm riscv64 s390; do
 		check "build kernel/ mm/ fs/exec.o: $a" "$TOP/scripts/archbuild.sh" "$a"
 	done
-	# The other arches the series touches that a Debian cross compiler reaches: the touched files.
-	for a in alpha arm-smp arc mips openrisc parisc sh sparc32 sparc64 um; do
+	# The other arches the series touches that a Debian cross compiler (or Debian's clang-19:
+	# hexagon, loongarch) reaches: the touched files.
+	for a in alpha arm-smp arc mips openrisc parisc sh sparc32 sparc64 um hexagon loongarch; do
 		check "build the touched files: $a" "$TOP/scripts/archbuild.sh" "$a"
 	done
 else
