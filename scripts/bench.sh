@@ -19,9 +19,10 @@
 #                                  after the other (with ACCEL=tcg,thread=single each qemu keeps
 #                                  one host core busy: two images share a slow host alike);
 #                                  IMAGES_ALTERNATE=1: reverse the boot order in even rounds
-#   bench.sh images-ratios OUTDIR BASE SERIES
+#   bench.sh images-ratios OUTDIR[,OUTDIR...] BASE SERIES
 #                                  per-round ratios of an images run (ratios.txt) and per row their
-#                                  median, range and geometric mean with a 95% confidence interval
+#                                  median, range and geometric mean with a 95% confidence interval;
+#                                  several runs (comma-separated) are pooled
 #   bench.sh icount [VARIANT...]   fork+exit at -smp 2 and context switch (one pair) at -smp 1 of
 #                                  base and series under qemu's instruction count clock (-icount):
 #                                  guest time is emulated instructions, so the rate measures path
@@ -328,19 +329,29 @@ images_reparse() {
 # (rounds where both kernels gave the row) to OUTDIR/ratios.txt, and per row the ratio of the
 # medians, the median and range of the per-round ratios, and their geometric mean with a 95%
 # confidence interval (t distribution of the log ratios; the pairs are independent boots).
+# OUTDIR may be a comma-separated list of images runs: their rounds are pooled (round numbers
+# become 1000 * the run's place in the list + its round) and the ratios go to build/tmp instead.
 images_ratios() {
-	local out=$1 a=$2 b=$3
-	[ -s "$out/results.txt" ] || die "no $out/results.txt"
+	local outs=$1 a=$2 b=$3 out dirs files=() ratios
+	IFS=, read -r -a dirs <<<"$outs"
+	for out in "${dirs[@]}"; do
+		[ -s "$out/results.txt" ] || die "no $out/results.txt"
+		files+=("$out/results.txt")
+	done
+	ratios=$out/ratios.txt
+	[ "${#dirs[@]}" = 1 ] || { mkdir -p "$BUILD/tmp"; ratios=$BUILD/tmp/pooled-ratios.txt; }
 	awk -v a="$a" -v b="$b" '
+		FNR == 1 { run++ }
+		{ $2 = ('"${#dirs[@]}"' > 1 ? run * 1000 : 0) + $2 }
 		$1 == a { va['"$images_row"', $2] = $4 }
 		$1 == b { vb['"$images_row"', $2] = $4 }
 		END { for (k in va) if (k in vb) { split(k, p, SUBSEP); printf "%s %d %s %s %.4f\n", p[1], p[2], va[k], vb[k], vb[k] / va[k] } }' \
-		"$out/results.txt" | sort -k1,1 -k2,2n >"$out/ratios.txt"
-	[ -s "$out/ratios.txt" ] || die "no round in $out/results.txt has both $a and $b"
+		"${files[@]}" | sort -k1,1 -k2,2n >"$ratios"
+	[ -s "$ratios" ] || die "no round in ${files[*]} has both $a and $b"
 	echo "| row | pairs | $a median | $b median | ratio of medians | per-pair ratios: median (min-max) | geometric mean [95% CI] | pairs below 1.0 | sign test p, Wilcoxon p |"
 	echo "|---|---|---|---|---|---|---|---|---|"
 	local row
-	for row in $(cut -d' ' -f1 "$out/ratios.txt" | sort -u); do
+	for row in $(cut -d' ' -f1 "$ratios" | sort -u); do
 		awk -v row="$row" '
 			function med(x, n,   i, j, t) {
 				for (i = 2; i <= n; i++) { t = x[i]; for (j = i - 1; j >= 1 && x[j] > t; j--) x[j + 1] = x[j]; x[j + 1] = t }
@@ -378,7 +389,7 @@ images_ratios() {
 				if (n > 1) { sd = sqrt((ss - n * m * m) / (n - 1)); h = tq(n - 1) * sd / sqrt(n)
 					ci = sprintf("[%.3f, %.3f]", exp(m - h), exp(m + h)) }
 				k = below < above ? below : above
-				printf "| %s | %d | %.1f | %.1f | %.3f | %.3f (%.3f-%.3f) | %.3f %s | %d | %.2f, %.2f |\n", row, n, ma, mb, mb / ma, mr, lo, hi, exp(m), ci, below, signp(k, below + above), wp }' "$out/ratios.txt"
+				printf "| %s | %d | %.1f | %.1f | %.3f | %.3f (%.3f-%.3f) | %.3f %s | %d | %.2f, %.2f |\n", row, n, ma, mb, mb / ma, mr, lo, hi, exp(m), ci, below, signp(k, below + above), wp }' "$ratios"
 	done
 }
 
@@ -980,5 +991,5 @@ images-ratios) images_ratios "${2:?outdir}" "${3:?base label}" "${4:?series labe
 run) shift; run "$@" ;;
 report) report ;;
 smoke) smoke "${2:?variant}" ;;
-*) echo "usage: $0 build | run [VARIANT...] | icount [VARIANT...] | scale [VARIANT:SMP...] | icount-scale [VARIANT:SMP...] | scale-report | scancost [VARIANT:SMP...] | scancost-report | holders [VARIANT:SMP...] | holders-report | pairs | report | smoke VARIANT | images VARIANT SMP ROUNDS RUNS OUTDIR [LABEL=]IMAGE... | images-ratios OUTDIR BASE SERIES" >&2; exit 2 ;;
+*) echo "usage: $0 build | run [VARIANT...] | icount [VARIANT...] | scale [VARIANT:SMP...] | icount-scale [VARIANT:SMP...] | scale-report | scancost [VARIANT:SMP...] | scancost-report | holders [VARIANT:SMP...] | holders-report | pairs | report | smoke VARIANT | images VARIANT SMP ROUNDS RUNS OUTDIR [LABEL=]IMAGE... | images-ratios OUTDIR[,OUTDIR...] BASE SERIES" >&2; exit 2 ;;
 esac

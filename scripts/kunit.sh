@@ -9,6 +9,9 @@
 #                                        x86_64-trace, ppc64-trace: the same plus the function
 #                                        profiler (bench.sh holders); sparc64 (qemu's sun4u, one
 #                                        CPU; not in make check, see make sparc64)
+#   kunit.sh build NAME pN               the same config at the series' first N patches (checked out
+#                                        in build/linux-bisect) into build/pN-NAME, e.g. to measure
+#                                        one patch: "build x86_64-bench p7" and "... p8"
 #   kunit.sh run x86_64|x86_64-rt|ppc64-radix|ppc64-hash|sparc64
 #                                        boot under qemu (-smp 4, TCG unless ACCEL=kvm), parse with
 #                                        kunit.py parse, check that the series' suites ran and none
@@ -26,7 +29,7 @@ build() {
 	# A -trace kernel is the -bench kernel with configs/trace.kunitconfig added.
 	local qconf=$TOP/configs/qemu_${name/%-trace/-bench}.py
 	[ -f "$qconf" ] ||
-		die "unknown kernel '$name' (x86_64, x86_64-rt, ppc64, x86_64-bench, ppc64-bench, x86_64-trace, ppc64-trace, sparc64)"
+		die "unknown kernel '$name' (x86_64, x86_64-rt, ppc64, x86_64-bench, ppc64-bench, x86_64-trace, ppc64-trace, sparc64, ppc64-kasan, ppc64-lockdep, ppc64le-kasan)"
 	require_tree
 	need "${K_CROSS}gcc" ccache python3
 	dir=$(kdir "$name" "$side")
@@ -40,6 +43,18 @@ build() {
 	# The base has no options of the series; PREEMPT_RT has no THP (it depends on !PREEMPT_RT).
 	local drop='^$'
 	[ "$side" = base ] && { tree=$(base_tree); drop='^CONFIG_(DEBUG_HP|HP_KUNIT_TEST)='; }
+	case "$side" in
+	hp | base) ;;
+	p[1-9] | p[1-9][0-9])
+		local shas
+		mapfile -t shas < <(tgit rev-list --reverse base..work)
+		[ "${side#p}" -lt "${#shas[@]}" ] ||
+			die "$side: the series has ${#shas[@]} patches; pN takes N below that (the whole series is the default side, hp)"
+		tree=$(aux_tree bisect "${shas[${side#p} - 1]}")
+		# The first patches do not have the series' config options yet.
+		[ "${side#p}" -ge 2 ] || drop='^CONFIG_HP_KUNIT_TEST=' ;;
+	*) die "unknown side '$side' (hp, base, or pN: the series' first N patches)" ;;
+	esac
 	[ "${name#*-}" = rt ] && drop="$drop|^CONFIG_TRANSPARENT_HUGEPAGE="
 	mkdir -p "$dir"
 	grep -v -E "$drop" "$kconf" >"$dir.kunitconfig"

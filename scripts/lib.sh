@@ -91,8 +91,15 @@ aux_tree() {
 # The unpatched base, for the A/B kernels.
 base_tree() { aux_tree base base; }
 
-# Build directory of a kernel: NAME (x86_64, x86_64-rt, ppc64) on SIDE hp (the series) or base.
-kdir() { [ "${2:-hp}" = base ] && echo "$BUILD/base-$1" || echo "$BUILD/kunit-$1"; }
+# Build directory of a kernel: NAME (x86_64, x86_64-rt, ppc64) on SIDE hp (the series), base, or
+# pN (the series' first N patches).
+kdir() {
+	case "${2:-hp}" in
+	hp) echo "$BUILD/kunit-$1" ;;
+	base) echo "$BUILD/base-$1" ;;
+	*) echo "$BUILD/$2-$1" ;;
+	esac
+}
 
 # Run a command with a hard time limit; on timeout say what hung.
 with_timeout() {
@@ -107,9 +114,11 @@ arch_vars() {
 		K_ARCH=x86_64 K_CROSS= K_IMAGE=arch/x86/boot/bzImage K_QEMU=qemu-system-x86_64 ;;
 	ppc64)
 		K_ARCH=powerpc K_CROSS=powerpc64-linux-gnu- K_IMAGE=vmlinux K_QEMU=qemu-system-ppc64 ;;
+	ppc64le)
+		K_ARCH=powerpc K_CROSS=powerpc64le-linux-gnu- K_IMAGE=vmlinux K_QEMU=qemu-system-ppc64 ;;
 	sparc64)
 		K_ARCH=sparc K_CROSS=sparc64-linux-gnu- K_IMAGE=arch/sparc/boot/image K_QEMU=qemu-system-sparc64 ;;
-	*) die "unknown arch '$1' (x86_64, ppc64 or sparc64)" ;;
+	*) die "unknown arch '$1' (x86_64, ppc64, ppc64le or sparc64)" ;;
 	esac
 }
 
@@ -127,7 +136,7 @@ qemu_args() {
 		printf '%s\n' qemu-system-x86_64 -accel "$ACCEL" -m 1024 -smp "$smp" -nodefaults -nographic \
 			-no-reboot -serial stdio -bios qboot.rom -kernel "$image" \
 			-append "console=ttyS0 $append" ;;
-	ppc64-radix | ppc64-hash)
+	ppc64-radix | ppc64-hash | ppc64*-radix)
 		[ "$variant" = ppc64-hash ] && append="disable_radix $append"
 		printf '%s\n' qemu-system-ppc64 -accel "$ACCEL" -M pseries -cpu power9 -m 1024 -smp "$smp" \
 			-nodefaults -nographic -no-reboot -serial stdio -kernel "$image" \
