@@ -14,6 +14,9 @@
 #   make sparc64    sparc64 on qemu's sun4u (one CPU): KUnit, and the guest stress on the series
 #                   and on the unpatched base (the MMU code of patch 3 there; 5 minutes, 16 with
 #                   the two kernels built cold)
+#   make ppc64-debug  why the ppc64 test kernels have no KASAN or lockdep (both shown on the
+#                   unpatched base), and KASAN from little-endian ppc64: KUnit and the guest stress
+#                   on the series, the stress on the base (scripts/ppcdebug.sh)
 #
 # Pieces:  setup base apply export verify kunit litmus clean
 # Knobs:   KSRC=/path/to/linux  ACCEL=kvm  JOBS=N  BOOT_TIMEOUT=secs  FORCE=1 (apply over local work)
@@ -21,7 +24,7 @@
 SHELL := /bin/bash
 S := scripts
 .DEFAULT_GOAL := all
-.PHONY: all check stress bench bench-scale bench-holders bench-pairs sparc64 setup base apply export verify kunit litmus clean
+.PHONY: all check stress bench bench-scale bench-holders bench-pairs sparc64 ppc64-debug setup base apply export verify kunit litmus clean
 
 all:
 	@$(S)/main.sh
@@ -47,6 +50,9 @@ bench-pairs: apply
 sparc64: apply
 	@$(S)/setup.sh sparc64 && $(S)/stress.sh sparc64
 
+ppc64-debug: apply
+	@$(S)/ppcdebug.sh
+
 litmus: apply
 	@$(S)/litmus.sh fetch && $(S)/litmus.sh run
 
@@ -71,4 +77,4 @@ kunit: apply
 
 # Build directories only; the work tree, downloads and ccache stay.
 clean:
-	rm -rf build/kunit-* build/base-* build/bisect-* build/verify build/tmp build/logs
+	rm -rf build/kunit-* build/base-* build/bisect-* build/p[0-9]*-* build/verify build/tmp build/logs

@@ -10,7 +10,7 @@ PKGS=(
 	libelf-dev libssl-dev
 	qemu-system-x86 qemu-system-ppc qemu-system-data
 	gcc-powerpc64-linux-gnu gcc-powerpc64le-linux-gnu
-	libc6-dev-ppc64-cross gcc-aarch64-linux-gnu gcc-arm-linux-gnueabi gcc-riscv64-linux-gnu
+	libc6-dev-ppc64-cross libc6-dev-ppc64el-cross gcc-aarch64-linux-gnu gcc-arm-linux-gnueabi gcc-riscv64-linux-gnu
 	gcc-s390x-linux-gnu gcc-alpha-linux-gnu gcc-arc-linux-gnu gcc-mips-linux-gnu gcc-or1k-elf
 	gcc-hppa-linux-gnu gcc-sh4-linux-gnu gcc-sparc64-linux-gnu clang-19 lld-19 llvm-19
 	b4 debian-archive-keyring python3-ply python3-git gnuplot-nox

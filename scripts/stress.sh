@@ -6,11 +6,13 @@
 # lazy_mm KUnit suite at runtime (kthread_use_mm() on a test mm) and khugepaged on short-lived
 # processes. See the top of guest/stress.c.
 #
-#   stress.sh build x86_64|ppc64|sparc64     /init, bench, membarrier selftests, initramfs under
+#   stress.sh build x86_64|ppc64|ppc64le|sparc64
+#                                            /init, bench, membarrier selftests, initramfs under
 #                                            build/guest/<arch>
 #   stress.sh run VARIANT SECS [base]        boot build/kunit-NAME (or build/base-NAME), -smp 4;
 #                                            VARIANT: x86_64 x86_64-rt ppc64-radix ppc64-hash, and
-#                                            sparc64 (one CPU, so no hotplug; make sparc64)
+#                                            sparc64 (one CPU, so no hotplug; make sparc64),
+#                                            ppc64le-kasan-radix (make ppc64-debug)
 #   stress.sh all                            make stress: the long runs on every kernel, the series
 #                                            and the unpatched base, then the per-arch totals
 #   stress.sh sparc64                        make sparc64: build the sparc64 KUnit kernels (series,
@@ -29,8 +31,9 @@ cc_for() {
 	case "$1" in
 	x86_64) echo gcc ;;
 	ppc64) echo powerpc64-linux-gnu-gcc ;;
+	ppc64le) echo powerpc64le-linux-gnu-gcc ;;
 	sparc64) echo sparc64-linux-gnu-gcc ;;
-	*) die "unknown arch '$1' (x86_64, ppc64 or sparc64)" ;;
+	*) die "unknown arch '$1' (x86_64, ppc64, ppc64le or sparc64)" ;;
 	esac
 }
 
