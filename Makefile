@@ -15,8 +15,8 @@
 #                   and on the unpatched base (the MMU code of patch 3 there; 5 minutes, 16 with
 #                   the two kernels built cold)
 #   make ppc64-debug  why the ppc64 test kernels have no KASAN or lockdep (both shown on the
-#                   unpatched base), and KASAN from little-endian ppc64: KUnit and the guest stress
-#                   on the series, the stress on the base (scripts/ppcdebug.sh)
+#                   unpatched base), and KASAN tried on little-endian ppc64 (it hangs too; were it
+#                   to boot, KUnit and the guest stress would run on it; scripts/ppcdebug.sh)
 #
 # Pieces:  setup base apply export verify kunit litmus clean
 # Knobs:   KSRC=/path/to/linux  ACCEL=kvm  JOBS=N  BOOT_TIMEOUT=secs  FORCE=1 (apply over local work)

@@ -1,7 +1,8 @@
-# kunit.py --qemu_config for a little-endian ppc64 pseries (POWER9) kernel with KASAN (radix MMU
-# only: KASAN on Book3S-64 needs it), built by scripts/ppcdebug.sh: the big-endian KASAN kernel
-# hangs at boot under qemu (configs/qemu_ppc64-kasan.py), so KASAN coverage of the series' ppc64
-# code comes from little-endian.
+# kunit.py --qemu_config for a little-endian ppc64 pseries (POWER9) kernel with KASAN (which on
+# Book3S-64 works under the radix MMU only; the boots use radix), built by scripts/ppcdebug.sh to
+# try KASAN on little-endian, since the big-endian KASAN kernel hangs at boot under qemu
+# (configs/qemu_ppc64-kasan.py). On 2026-12-07 (qemu 7.2, Linux 7.3.4) it hung the same way,
+# base and series alike.
 from ..qemu_config import QemuArchParams
 
 QEMU_ARCH = QemuArchParams(linux_arch='powerpc',

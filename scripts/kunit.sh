@@ -122,5 +122,5 @@ run() {
 case "${1:-}" in
 build) build "${2:?kernel}" "${3:-hp}" ;;
 run) run "${2:?variant}" ;;
-*) echo "usage: $0 build NAME [base] | run VARIANT" >&2; exit 2 ;;
+*) echo "usage: $0 build NAME [base|pN] | run VARIANT" >&2; exit 2 ;;
 esac
