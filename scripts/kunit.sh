@@ -26,8 +26,12 @@ build() {
 	local name=$1 side=${2:-hp} arch t0 tree dir kconf log
 	arch=${name%%-*}
 	arch_vars "$arch"
-	# A -trace kernel is the -bench kernel with configs/trace.kunitconfig added.
-	local qconf=$TOP/configs/qemu_${name/%-trace/-bench}.py
+	# A -trace kernel is the -bench kernel with configs/trace.kunitconfig added; a -kasan or
+	# -lockdep kernel is the test kernel with configs/kasan.kunitconfig or lockdep.kunitconfig.
+	local qbase=${name/%-trace/-bench}
+	qbase=${qbase%-kasan}
+	qbase=${qbase%-lockdep}
+	local qconf=$TOP/configs/qemu_$qbase.py
 	[ -f "$qconf" ] ||
 		die "unknown kernel '$name' (x86_64, x86_64-rt, ppc64, x86_64-bench, ppc64-bench, x86_64-trace, ppc64-trace, sparc64, ppc64-kasan, ppc64-lockdep, ppc64le-kasan)"
 	require_tree
@@ -37,6 +41,8 @@ build() {
 	case "${name#*-}" in
 	bench) kconf=$TOP/configs/bench.kunitconfig ;;
 	trace) cat "$TOP/configs/bench.kunitconfig" "$TOP/configs/trace.kunitconfig" >"$dir.kunitconfig.in"
+		kconf=$dir.kunitconfig.in ;;
+	kasan | lockdep) cat "$TOP/configs/hp.kunitconfig" "$TOP/configs/${name#*-}.kunitconfig" >"$dir.kunitconfig.in"
 		kconf=$dir.kunitconfig.in ;;
 	esac
 	tree=$TREE

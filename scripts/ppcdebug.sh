@@ -5,12 +5,12 @@
 # DEBUG_ATOMIC_SLEEP and DEBUG_LIST but neither KASAN nor lockdep (DESIGN section 9). This shows
 # why, on the unpatched base, and tries KASAN on little-endian ppc64:
 #
-#   1. base, big-endian, KASAN (configs/qemu_ppc64-kasan.py): boots under a short timeout; passes
+#   1. base, big-endian, KASAN (configs/qemu_ppc64.py + configs/kasan.kunitconfig): boots under a short timeout; passes
 #      when the kernel hangs as described (no console line after "Booting Linux via __start()");
-#   2. base, big-endian, lockdep (configs/qemu_ppc64-lockdep.py): a KUnit boot with no suite of the
+#   2. base, big-endian, lockdep (configs/qemu_ppc64.py + configs/lockdep.kunitconfig): a KUnit boot with no suite of the
 #      series; passes when lockdep warns at boot (DEBUG_LOCKS_WARN_ON, which turns it off), as
 #      described;
-#   3. base, little-endian radix, KASAN (configs/qemu_ppc64le-kasan.py): DESIGN suggests trying
+#   3. base, little-endian radix, KASAN (configs/qemu_ppc64le.py + configs/kasan.kunitconfig): DESIGN suggests trying
 #      little-endian for KASAN. It hung as big-endian does when this was written (2026-12-07:
 #      qemu 7.2, Linux 7.3.4), so the step passes when it hangs and says that ppc64 has no KASAN
 #      coverage; if it boots, the series' little-endian KASAN kernel runs KUnit (every hp and
