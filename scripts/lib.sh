@@ -136,7 +136,7 @@ qemu_args() {
 		printf '%s\n' qemu-system-x86_64 -accel "$ACCEL" -m 1024 -smp "$smp" -nodefaults -nographic \
 			-no-reboot -serial stdio -bios qboot.rom -kernel "$image" \
 			-append "console=ttyS0 $append" ;;
-	ppc64-radix | ppc64-hash | ppc64*-radix)
+	ppc64*-radix | ppc64-hash)
 		[ "$variant" = ppc64-hash ] && append="disable_radix $append"
 		printf '%s\n' qemu-system-ppc64 -accel "$ACCEL" -M pseries -cpu power9 -m 1024 -smp "$smp" \
 			-nodefaults -nographic -no-reboot -serial stdio -kernel "$image" \
